@@ -1,0 +1,1 @@
+"""Kommentare: comment moderation and discussion backend for news sites."""

@@ -1,0 +1,45 @@
+"""Article registration (idempotent upsert by the newsroom's own article id)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.orm import Session
+
+from moderation.articles.models import ARTICLE_ID_PATTERN, Article
+from moderation.errors import InvalidInput, NotFound
+
+
+class ArticleNotFound(NotFound):
+    slug = "article-not-found"
+    title = "Article not found"
+
+
+def validate_article_id(article_id: str) -> None:
+    if not re.fullmatch(ARTICLE_ID_PATTERN, article_id):
+        raise InvalidInput(
+            "Invalid article id.",
+            errors={"article_id": ["1-128 characters: letters, digits, '.', '_', ':', '-'; starting alphanumeric."]},
+        )
+
+
+def register_article(
+    *, session: Session, article_id: str, url: str, title: str, comments_open: bool
+) -> tuple[Article, bool]:
+    """Create or update; returns the article and whether it was created."""
+    validate_article_id(article_id)
+    article = session.get(Article, article_id)
+    created = article is None
+    if article is None:
+        article = Article(id=article_id)
+        session.add(article)
+    article.url, article.title, article.comments_open = url, title, comments_open
+    session.commit()
+    return article, created
+
+
+def get_article(*, session: Session, article_id: str) -> Article:
+    article = session.get(Article, article_id)
+    if article is None:
+        raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
+    return article

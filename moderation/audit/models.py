@@ -1,0 +1,26 @@
+"""Append-only audit log: every automatic and human decision, with who, what and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from moderation.extensions import db
+from moderation.types import JSONDocument, UTCDateTime, utcnow
+
+PIPELINE_ACTOR = "system:pipeline"
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"), index=True)
+    article_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)

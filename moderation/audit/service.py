@@ -1,0 +1,33 @@
+"""Audit entries are added inside the caller's unit of work, never committed on their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.audit.models import AuditEntry
+from moderation.comments.models import Comment
+
+
+def record(session: Session, *, actor: str, action: str, comment: Comment, details: dict[str, Any]) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor, action=action, comment_id=comment.id, article_id=comment.article_id, details=details
+    )
+    session.add(entry)
+    return entry
+
+
+def list_entries(
+    *, session: Session, comment_id: int | None, article_id: str | None, before_id: int | None, limit: int
+) -> list[AuditEntry]:
+    """Newest first, keyset-paginated by id."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if comment_id is not None:
+        query = query.where(AuditEntry.comment_id == comment_id)
+    if article_id is not None:
+        query = query.where(AuditEntry.article_id == article_id)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query))

@@ -1,0 +1,59 @@
+"""Comments and the moderation decision stored with each one."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from moderation.articles.models import Article
+from moderation.extensions import db
+from moderation.types import JSONDocument, UTCDateTime, enum_column, utcnow
+
+
+class CommentStatus(enum.Enum):
+    PUBLISHED = "published"
+    PENDING = "pending"
+    REJECTED = "rejected"
+
+
+class Comment(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_article_status_created", "article_id", "status", "created_at"),
+        Index("ix_comments_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    #: Id of the top-level comment of the thread (None for a top-level comment): one query loads a whole thread.
+    thread_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    depth: Mapped[int] = mapped_column(default=0)
+    author_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[CommentStatus] = mapped_column(enum_column(CommentStatus))
+    #: Why the status is what it is: [{"code": ..., "label"/"rule_id": ..., "message": ...}].
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    #: Detoxify probabilities per label, or None when the model did not score the comment.
+    toxicity_scores: Mapped[dict[str, float] | None] = mapped_column(JSONDocument)
+    #: Rule hits: [{"rule_id", "action", "start", "end", "match", "weight"}], offsets into ``body``.
+    rule_hits: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    model_id: Mapped[str | None] = mapped_column(String(200))
+    ruleset_version: Mapped[str | None] = mapped_column(String(100))
+    #: The thresholds the pipeline decided with, so a later threshold change does not rewrite history.
+    thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSONDocument)
+    open_reports: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moderated_by: Mapped[str | None] = mapped_column(String(100))
+
+    article: Mapped[Article] = relationship()
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status is CommentStatus.PUBLISHED

@@ -1,0 +1,23 @@
+"""``flask demo seed``: register the demo article (idempotent), used by ``make run``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from moderation.articles.service import register_article
+from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_TITLE
+from moderation.extensions import db
+
+cli = AppGroup("demo", help="The demo article page.")
+
+
+@cli.command("seed")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def seed(base_url: str) -> None:
+    """Register the reference article so the demo page can take comments."""
+    url = f"{base_url.rstrip('/')}/demo/{DEMO_ARTICLE_ID}"
+    _, created = register_article(
+        session=db.session, article_id=DEMO_ARTICLE_ID, url=url, title=DEMO_TITLE, comments_open=True
+    )
+    click.echo(f"{'Registered' if created else 'Updated'} demo article: {url}")

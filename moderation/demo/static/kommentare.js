@@ -1,0 +1,1 @@
+/* Kommentare widget: written in the demo step. */

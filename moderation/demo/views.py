@@ -1,0 +1,25 @@
+"""The demo article page (``KOMMENTARE_DEMO_PAGE=true``) and the embeddable widget script (always served)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_PARAGRAPHS, DEMO_TITLE
+from moderation.state import current_settings
+
+bp = Blueprint("demo", __name__, template_folder="templates", static_folder="static", static_url_path="/widget")
+
+
+@bp.route("/")
+def index() -> Response:
+    if not current_settings().demo_page:
+        abort(404)
+    return redirect(url_for("demo.article", article_id=DEMO_ARTICLE_ID))
+
+
+@bp.route("/demo/<article_id>")
+def article(article_id: str) -> str:
+    if not current_settings().demo_page or article_id != DEMO_ARTICLE_ID:
+        abort(404)
+    return render_template("article.html", article_id=article_id, title=DEMO_TITLE, paragraphs=DEMO_PARAGRAPHS)

@@ -1,0 +1,147 @@
+"""RFC 9457 problem details: the one shape every 4xx and 5xx response of the API takes.
+
+Domain exceptions carry their HTTP meaning as class attributes and are mapped to responses in exactly one place
+(``register_error_handlers``), so services never import Flask response machinery.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_MIMETYPE = "application/problem+json"
+PROBLEM_BASE = "urn:kommentare:problem:"
+log = logging.getLogger(__name__)
+
+FieldErrors = dict[str, list[str]]
+
+
+class DomainError(Exception):
+    """Base for expected failures of a use case; subclasses set the status, slug and title."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(
+        self, detail: str, *, errors: FieldErrors | None = None, extra: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.extra = dict(extra or {})
+
+
+class NotFound(DomainError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class InvalidInput(DomainError):
+    """Well-formed request whose values contradict the stored state (e.g. a parent in another article)."""
+
+    status = 400
+    slug = "validation-error"
+    title = "Invalid input"
+
+
+class Conflict(DomainError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    slug = "unauthorized"
+    title = "Authentication required"
+
+
+def problem_response(
+    status: int,
+    *,
+    title: str,
+    detail: str | None = None,
+    slug: str | None = None,
+    errors: FieldErrors | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Response:
+    """Build an ``application/problem+json`` response; ``errors`` maps field names to messages."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra or {})
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
+    response.headers.update(dict(headers or {}))
+    return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> FieldErrors:
+    """Turn webargs/marshmallow nested messages (``{"json": {"body": [...]}}``) into ``{"body": [...]}``."""
+    if isinstance(messages, list):
+        return {prefix or "_request": [str(m) for m in messages]}
+    flat: FieldErrors = {}
+    for key, value in messages.items():
+        is_location = not prefix and key in {"json", "query", "querystring", "path", "view_args", "headers"}
+        name = prefix if is_location else (f"{prefix}.{key}" if prefix else str(key))
+        for field_name, field_messages in flatten_messages(value, name).items():
+            flat.setdefault(field_name, []).extend(field_messages)
+    return flat
+
+
+def http_exception_to_problem(error: HTTPException) -> Response:
+    """Map any werkzeug HTTPException (incl. webargs validation aborts) to a problem response."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = flatten_messages(data["messages"]) if "messages" in data else None
+    headers = dict(data.get("headers") or {})
+    if error.response is None:
+        headers.update(dict(error.get_headers()))
+    headers.pop("Content-Type", None)
+    slug = {400: "validation-error" if errors else "bad-request", 415: "unsupported-media-type"}.get(status)
+    detail = data.get("message") or error.description
+    if status == 400 and errors:
+        detail = "The request has invalid fields; see 'errors'."
+    return problem_response(status, title=error.name, detail=detail, slug=slug, errors=errors, headers=headers)
+
+
+def domain_error_to_problem(error: DomainError) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return problem_response(
+        error.status,
+        title=error.title,
+        detail=error.detail,
+        slug=error.slug,
+        errors=error.errors,
+        headers=headers,
+        extra=error.extra,
+    )
+
+
+def register_error_handlers(app: Flask, *, rollback: Any) -> None:
+    """Wire the handlers; ``rollback`` discards a half-done unit of work before a 500 is answered."""
+
+    def on_domain_error(error: DomainError) -> Response:
+        rollback()
+        return domain_error_to_problem(error)
+
+    def on_unexpected(error: Exception) -> Response:
+        rollback()
+        log.exception("unhandled error", exc_info=error)
+        return problem_response(500, title="Internal Server Error", detail="An unexpected error occurred.")
+
+    app.register_error_handler(DomainError, on_domain_error)
+    app.register_error_handler(Exception, on_unexpected)

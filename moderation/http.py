@@ -1,0 +1,72 @@
+"""HTTP plumbing shared by every feature: the problem-aware Api, the Blueprint class, strict JSON input."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import flask_smorest
+from flask import Response, request
+from marshmallow import Schema, ValidationError, fields
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from moderation.errors import http_exception_to_problem
+
+#: Characters no comment needs and PostgreSQL or browsers choke on: NUL/C0 controls (except tab, newline, CR),
+#: lone UTF-16 surrogates (valid JSON escapes, invalid Unicode), and non-characters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+class ProblemParser(FlaskParser):
+    """Validation failures are 400: 422 is reserved for comments the moderation policy rejects."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ProblemParser()
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as documented in the OpenAPI spec."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ProblemApi(flask_smorest.Api):
+    """flask-smorest Api whose HTTP errors are ``application/problem+json``."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return http_exception_to_problem(error)
+
+
+class Text(fields.String):
+    """A string field that refuses control characters and lone surrogates, with the field named in the error."""
+
+    default_error_messages = {"forbidden_char": "Contains a control character or invalid Unicode."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        if _FORBIDDEN.search(text):
+            raise self.make_error("forbidden_char")
+        return text
+
+
+def require_json_body() -> None:
+    """Refuse request bodies that are not JSON before any view parses them (415 instead of 'missing field')."""
+    if request.method in {"POST", "PUT", "PATCH"} and not request.is_json:
+        raise UnsupportedMediaType("Send the request body as JSON with 'Content-Type: application/json'.")
+
+
+def strip_required(value: str) -> str:
+    """Validator helper: whitespace-only strings count as empty."""
+    if not value.strip():
+        raise ValidationError("Must not be empty.")
+    return value

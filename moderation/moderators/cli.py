@@ -1,0 +1,41 @@
+"""``flask moderators create|list|revoke``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from moderation.errors import DomainError
+from moderation.extensions import db
+from moderation.moderators.service import create_moderator, list_moderators, revoke_moderator
+
+cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
+
+
+@cli.command("create")
+@click.argument("name")
+def create(name: str) -> None:
+    """Create a moderator and print its API token (shown only once)."""
+    try:
+        moderator, token = create_moderator(session=db.session, name=name)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"Created moderator '{moderator.name}'. Token (store it now, it is not shown again):")
+    click.echo(token)
+
+
+@cli.command("list")
+def list_() -> None:
+    for moderator in list_moderators(session=db.session):
+        state = "revoked" if moderator.revoked_at else "active"
+        click.echo(f"{moderator.name}\t{state}\tcreated {moderator.created_at:%Y-%m-%d}")
+
+
+@cli.command("revoke")
+@click.argument("name")
+def revoke(name: str) -> None:
+    try:
+        revoke_moderator(session=db.session, name=name)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"Revoked moderator '{name}'.")

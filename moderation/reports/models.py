@@ -1,0 +1,34 @@
+"""Reader reports against published comments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from moderation.extensions import db
+from moderation.types import UTCDateTime, enum_column, utcnow
+
+
+class ReportReason(enum.Enum):
+    SPAM = "spam"
+    ABUSE = "abuse"
+    HATE = "hate"
+    DISINFORMATION = "disinformation"
+    OFF_TOPIC = "off_topic"
+    OTHER = "other"
+
+
+class Report(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[ReportReason] = mapped_column(enum_column(ReportReason))
+    text: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when a moderator decides on the comment; open reports are those with no resolution yet.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(32))

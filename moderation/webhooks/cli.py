@@ -1,0 +1,40 @@
+"""``flask webhooks worker``: the delivery loop, one per worker process or host."""
+
+from __future__ import annotations
+
+import signal
+import time
+from types import FrameType
+
+import click
+from flask.cli import AppGroup
+
+from moderation.extensions import db
+from moderation.state import current_settings
+from moderation.webhooks.delivery import run_once
+
+cli = AppGroup("webhooks", help="Webhook delivery.")
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--batch", default=50, show_default=True, help="Deliveries claimed per round.")
+def worker(once: bool, batch: int) -> None:
+    """Deliver outbox events until SIGTERM/SIGINT; a round in progress finishes first."""
+    settings = current_settings()
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        sent = run_once(db.session, settings=settings, batch=batch)
+        db.session.remove()
+        if once:
+            click.echo(f"attempted {sent} deliveries")
+            return
+        if sent < batch:
+            time.sleep(settings.webhook_poll_seconds)

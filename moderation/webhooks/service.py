@@ -1,0 +1,71 @@
+"""Webhook endpoint management."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from moderation.errors import InvalidInput, NotFound
+from moderation.webhooks.models import Delivery, DeliveryAttempt, WebhookEndpoint
+from moderation.webhooks.signing import new_secret, secret_key
+
+
+class EndpointNotFound(NotFound):
+    slug = "webhook-not-found"
+    title = "Webhook endpoint not found"
+
+
+def create_endpoint(
+    *, session: Session, url: str, event_types: list[str], secret: str | None, description: str | None
+) -> WebhookEndpoint:
+    if secret is not None:
+        try:
+            secret_key(secret)
+        except ValueError as exc:
+            raise InvalidInput("Invalid webhook secret.", errors={"secret": [str(exc)]}) from exc
+    endpoint = WebhookEndpoint(
+        url=url,
+        event_types=sorted(set(event_types)),
+        secret=secret or new_secret(),
+        description=description,
+    )
+    session.add(endpoint)
+    session.commit()
+    return endpoint
+
+
+def list_endpoints(*, session: Session) -> list[WebhookEndpoint]:
+    return list(session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+def get_endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise EndpointNotFound(f"No webhook endpoint with id {endpoint_id}.")
+    return endpoint
+
+
+def disable_endpoint(*, session: Session, endpoint_id: int) -> None:
+    """Endpoints are disabled, not deleted, so their delivery history stays inspectable."""
+    get_endpoint(session, endpoint_id).active = False
+    session.commit()
+
+
+def list_deliveries(*, session: Session, endpoint_id: int, limit: int) -> list[Delivery]:
+    get_endpoint(session, endpoint_id)
+    query = (
+        select(Delivery)
+        .where(Delivery.endpoint_id == endpoint_id)
+        .options(selectinload(Delivery.event))
+        .order_by(Delivery.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def attempts_for(session: Session, delivery_ids: list[int]) -> dict[int, list[DeliveryAttempt]]:
+    grouped: dict[int, list[DeliveryAttempt]] = {}
+    query = select(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_(delivery_ids)).order_by(DeliveryAttempt.id)
+    for attempt in session.scalars(query):
+        grouped.setdefault(attempt.delivery_id, []).append(attempt)
+    return grouped

@@ -1,0 +1,46 @@
+"""``/api/v1/moderation/webhooks``: register, list and disable endpoints; inspect deliveries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moderation.extensions import db
+from moderation.http import Blueprint
+from moderation.moderators.auth import moderator_required
+from moderation.webhooks.schemas import DeliverySchema, EndpointCreatedSchema, EndpointInSchema, EndpointOutSchema
+from moderation.webhooks.service import create_endpoint, disable_endpoint, list_deliveries, list_endpoints
+
+bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", description="Webhook endpoints.")
+
+
+@bp.route("", methods=["POST"])
+@moderator_required
+@bp.arguments(EndpointInSchema)
+@bp.response(201, EndpointCreatedSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+def create(data: dict[str, Any]) -> Any:
+    return create_endpoint(session=db.session, **data)
+
+
+@bp.route("", methods=["GET"])
+@moderator_required
+@bp.response(200, EndpointOutSchema(many=True))
+@bp.doc(security=[{"bearerAuth": []}])
+def index() -> Any:
+    return list_endpoints(session=db.session)
+
+
+@bp.route("/<int:endpoint_id>", methods=["DELETE"])
+@moderator_required
+@bp.response(204)
+@bp.doc(security=[{"bearerAuth": []}])
+def disable(endpoint_id: int) -> None:
+    disable_endpoint(session=db.session, endpoint_id=endpoint_id)
+
+
+@bp.route("/<int:endpoint_id>/deliveries", methods=["GET"])
+@moderator_required
+@bp.response(200, DeliverySchema(many=True))
+@bp.doc(security=[{"bearerAuth": []}])
+def deliveries(endpoint_id: int) -> Any:
+    return list_deliveries(session=db.session, endpoint_id=endpoint_id, limit=100)

@@ -1,0 +1,117 @@
+"""Fixtures: a real database per test (SQLite by default, PostgreSQL when KOMMENTARE_TEST_DATABASE_URL is set).
+
+The schema is made only by the Alembic migrations: they run once into a template database, and every test gets a
+fresh copy of it (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from app import create_app
+from moderation.extensions import db
+from moderation.state import current_state
+from tests.fakes import KeywordScorer
+
+PG_ADMIN_URL = os.environ.get("KOMMENTARE_TEST_DATABASE_URL", "")
+
+
+def _migrate(url: str) -> None:
+    app = create_app({"database_url": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _pg_admin() -> sa.Engine:
+    return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once; yields the SQLite template path or the PostgreSQL template database name."""
+    if not PG_ADMIN_URL:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        _migrate(f"sqlite:///{path}")
+        yield str(path)
+        return
+    try:
+        admin = _pg_admin()
+        admin.connect().close()
+    except sa.exc.OperationalError as exc:
+        pytest.skip(f"PostgreSQL at KOMMENTARE_TEST_DATABASE_URL is unreachable: {exc.orig}")
+    name = f"kommentare_tpl_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    _migrate(_pg_url(name))
+    yield name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    if not PG_ADMIN_URL:
+        target = tmp_path / "test.db"
+        shutil.copyfile(template_database, target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"kommentare_t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    yield _pg_url(name)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, settings_overrides: dict[str, Any]) -> Iterator[Flask]:
+    config: dict[str, Any] = {"database_url": database_url, "ratelimit_enabled": False, **settings_overrides}
+    app = create_app(config)
+    app.config["TESTING"] = True
+    with app.app_context():
+        current_state().pipeline.scorer = KeywordScorer()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    with app.app_context():
+        yield db.session

@@ -1,0 +1,55 @@
+"""Test data builders writing through the real services and models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from moderation.articles.models import Article
+from moderation.comments.models import Comment, CommentStatus
+from moderation.moderators.service import create_moderator
+
+ARTICLE_ID = "nordkorea-soldaten"
+
+
+def make_article(session: Session, article_id: str = ARTICLE_ID, **fields: Any) -> Article:
+    article = Article(id=article_id, url=f"https://zeitung.example/{article_id}", title="Titel", **fields)
+    session.add(article)
+    session.commit()
+    return article
+
+
+def make_comment(
+    session: Session,
+    *,
+    article_id: str = ARTICLE_ID,
+    body: str = "Ein sachlicher Kommentar.",
+    status: CommentStatus = CommentStatus.PUBLISHED,
+    parent: Comment | None = None,
+    author_name: str = "Leserin",
+) -> Comment:
+    comment = Comment(
+        article_id=article_id,
+        parent_id=parent.id if parent else None,
+        thread_id=(parent.thread_id or parent.id) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author_name=author_name,
+        body=body,
+        status=status,
+        reasons=[],
+        rule_hits=[],
+    )
+    session.add(comment)
+    session.commit()
+    return comment
+
+
+def make_moderator(session: Session, name: str = "mod") -> str:
+    """Returns a valid bearer token."""
+    _, token = create_moderator(session=session, name=name)
+    return token
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
