@@ -170,10 +170,14 @@ def _link_hits(host: str, is_link: bool, span: tuple[int, int], match: str, rule
 
 
 def check_narratives(normalized: Normalized, ruleset: Ruleset) -> tuple[RuleHit, ...]:
-    hits: list[RuleHit] = []
+    """One hit per rule id and span, even when several language entries of a family match the same words."""
+    hits: dict[tuple[str, int, int], RuleHit] = {}
     for rule in ruleset.narratives:
         for m in rule.pattern.finditer(normalized.text):
             start, end = normalized.original_span(*m.span())
             matched = normalized.original[start:end]
-            hits.append(RuleHit(rule.rule_id, Action.HOLD, start, end, matched, rule.weight, rule.note))
-    return tuple(hits)
+            hits.setdefault(
+                (rule.rule_id, start, end),
+                RuleHit(rule.rule_id, Action.HOLD, start, end, matched, rule.weight, rule.note),
+            )
+    return tuple(hits.values())

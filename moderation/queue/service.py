@@ -28,6 +28,10 @@ class DecisionAction(enum.Enum):
     APPROVE = "approve"
     REJECT = "reject"
 
+    @property
+    def audit_action(self) -> str:
+        return "comment.approved" if self is DecisionAction.APPROVE else "comment.rejected"
+
 
 @dataclass(frozen=True)
 class QueueItem:
@@ -72,7 +76,7 @@ def decide(*, session: Session, comment_id: int, action: DecisionAction, reason:
     record(
         session,
         actor=f"moderator:{moderator_name}",
-        action=f"comment.{action.value}d",
+        action=action.audit_action,
         comment=comment,
         details={"from": before.value, "to": after.value, "reason": reason, "reports_resolved": resolved},
     )

@@ -1,0 +1,78 @@
+"""A model that fails or misses its deadline holds the comment with ``model_unavailable``: stored, never public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from moderation.comments.models import Comment, CommentStatus
+from moderation.filters.toxicity import build_scorer
+from moderation.state import current_state
+from moderation.webhooks.models import OutboxEvent
+from tests.factories import ARTICLE_ID, make_article
+from tests.fakes import BlockingScorer, FailingScorer
+
+URL = f"/api/v1/articles/{ARTICLE_ID}/comments"
+BODY = "Ein ganz normaler Kommentar."
+
+
+def use_scorer(app: Any, scorer: Any) -> None:
+    with app.app_context():
+        current_state().pipeline.scorer = scorer
+
+
+def assert_held_for_model(client: FlaskClient, session: Any) -> None:
+    response = client.post(URL, json={"author_name": "A", "body": BODY})
+    assert response.status_code == 202
+    assert response.json["reasons"] == [{"code": "model_unavailable", "message": response.json["message"]}]
+    stored = session.scalars(select(Comment)).one()
+    assert (stored.status, stored.body, stored.toxicity_scores, stored.model_id) == (
+        CommentStatus.PENDING,
+        BODY,
+        None,
+        None,
+    )
+    assert client.get(URL).json["threads"] == []
+    assert set(session.scalars(select(OutboxEvent.type))) == {"comment.created", "comment.held"}
+
+
+def test_scorer_exception_holds_the_comment(app: Any, client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    use_scorer(app, FailingScorer())
+    assert_held_for_model(client, session)
+
+
+@pytest.mark.parametrize("settings_overrides", [{"model_timeout_seconds": 0.05}])
+def test_scorer_timeout_holds_the_comment(app: Any, client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    scorer = BlockingScorer()
+    use_scorer(app, scorer)
+    try:
+        assert_held_for_model(client, session)
+    finally:
+        scorer.release.set()
+
+
+def test_real_detoxify_loader_with_missing_checkpoint_holds(
+    app: Any, client: FlaskClient, session: Any, tmp_path: Any
+) -> None:
+    make_article(session)
+    missing = tmp_path / "does-not-exist.ckpt"
+    use_scorer(app, build_scorer(model="checkpoint", checkpoint=str(missing), config_dir=str(tmp_path)))
+    assert_held_for_model(client, session)
+
+
+def test_without_model_every_comment_is_held(app: Any, client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    use_scorer(app, build_scorer(model="none", checkpoint=None, config_dir=None))
+    assert_held_for_model(client, session)
+
+
+def test_sanctioned_link_is_rejected_even_when_model_is_down(app: Any, client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    use_scorer(app, FailingScorer())
+    response = client.post(URL, json={"author_name": "A", "body": "Lest https://sputniknews.com/x"})
+    assert response.status_code == 422

@@ -1,0 +1,174 @@
+"""HTTP concerns: OpenAPI, CORS, rate limits (memory and Redis), error shapes, and serving through gunicorn."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from moderation.extensions import db
+from tests.factories import ARTICLE_ID, make_article
+
+ROOT = Path(__file__).parent.parent
+REDIS_URL = os.environ.get("KOMMENTARE_TEST_REDIS_URL", "")
+
+
+def test_openapi_spec_lists_the_api(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").json
+    assert "/api/v1/articles/{article_id}/comments" in spec["paths"]
+    post = spec["paths"]["/api/v1/articles/{article_id}/comments"]["post"]
+    assert {"201", "202", "422"} <= set(post["responses"])
+    assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_unknown_route_and_method_are_problems(client: FlaskClient) -> None:
+    missing = client.get("/api/v1/nothing-here")
+    assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
+    wrong = client.delete(f"/api/v1/articles/{ARTICLE_ID}/comments")
+    assert (wrong.status_code, wrong.mimetype) == (405, "application/problem+json")
+
+
+def test_oversized_request_is_413_problem(client: FlaskClient) -> None:
+    response = client.post(
+        f"/api/v1/articles/{ARTICLE_ID}/comments", data=b"x" * (300 * 1024), content_type="application/json"
+    )
+    assert (response.status_code, response.mimetype) == (413, "application/problem+json")
+
+
+def test_unexpected_error_is_500_problem_and_rolls_back(app: Flask, client: FlaskClient, session: Any) -> None:
+    make_article(session)
+
+    class Exploding:
+        model_id = "boom"
+
+        def score(self, texts: Any) -> Any:
+            return [{"toxicity": "not-a-number"}]  # the policy will fail comparing str to float
+
+    from moderation.state import current_state
+
+    current_state().pipeline.scorer = Exploding()
+    response = client.post(f"/api/v1/articles/{ARTICLE_ID}/comments", json={"author_name": "A", "body": "x"})
+    assert (response.status_code, response.mimetype) == (500, "application/problem+json")
+    from moderation.comments.models import Comment
+
+    assert db.session.query(Comment).count() == 0
+
+
+@pytest.mark.parametrize("settings_overrides", [{"cors_origins": ("https://zeitung.example",)}])
+def test_cors_allows_configured_origins_only(client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    url = f"/api/v1/articles/{ARTICLE_ID}/comments"
+    allowed = client.options(url, headers={"Origin": "https://zeitung.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://zeitung.example"
+    other = client.get(url, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+@pytest.fixture
+def make_limited_app(database_url: str) -> Any:
+    """Apps with rate limiting on; their engines are disposed so no connection outlives the test database."""
+    from app import create_app
+
+    made: list[Flask] = []
+
+    def make(storage: str) -> Flask:
+        app = create_app(
+            {
+                "database_url": database_url,
+                "ratelimit_enabled": True,
+                "ratelimit_storage_uri": storage,
+                "ratelimit_post_comment": "2/minute",
+            }
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def post_three(app: Flask) -> list[Any]:
+    client = app.test_client()
+    url = f"/api/v1/articles/{ARTICLE_ID}/comments"
+    return [client.post(url, json={"author_name": "A", "body": f"Nr {i}"}) for i in range(3)]
+
+
+def test_rate_limit_answers_429_problem(make_limited_app: Any, session: Any) -> None:
+    make_article(session)
+    responses = post_three(make_limited_app("memory://"))
+    assert [r.status_code for r in responses[:2]] == [202, 202]
+    assert (responses[2].status_code, responses[2].mimetype) == (429, "application/problem+json")
+    assert "Retry-After" in responses[2].headers
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="KOMMENTARE_TEST_REDIS_URL not set (no Redis for shared limits)")
+def test_rate_limit_is_shared_between_apps_through_redis(make_limited_app: Any, session: Any) -> None:
+    """Two app instances stand for two gunicorn hosts: the second sees the first one's count."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()  # the test Redis database is dedicated to this suite
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis unreachable at {REDIS_URL}: {exc}")
+    finally:
+        client.close()
+    make_article(session)
+    first, second = make_limited_app(REDIS_URL), make_limited_app(REDIS_URL)
+    url = f"/api/v1/articles/{ARTICLE_ID}/comments"
+    statuses = [
+        app.test_client().post(url, json={"author_name": "A", "body": "Hallo"}).status_code
+        for app in (first, second, first)
+    ]
+    assert statuses == [202, 202, 429]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_gunicorn_serves_wsgi_app_over_real_http(database_url: str, session: Any) -> None:
+    make_article(session)
+    port = free_port()
+    env = {**os.environ, "KOMMENTARE_DATABASE_URL": database_url, "KOMMENTARE_RATELIMIT_ENABLED": "false"}
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1/articles/{ARTICLE_ID}/comments"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(base, timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        response = requests.post(base, json={"author_name": "A", "body": "Über echtes HTTP."}, timeout=10)
+        assert response.status_code == 202  # no model configured: held, never published unchecked
+        assert response.json()["reasons"][0]["code"] == "model_unavailable"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+        assert process.stderr is not None
+        process.stderr.close()

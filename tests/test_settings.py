@@ -1,0 +1,68 @@
+"""Settings: environment parsing, typed coercion with clear errors, and the README's table kept complete."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from moderation.settings import PREFIX, Settings
+
+
+def test_defaults_without_environment() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite:///kommentare.db"
+    assert settings.toxicity_model == "none"
+    assert settings.thresholds["insult"] == {"hold": 0.5, "reject": 0.95}
+
+
+def test_environment_is_coerced_to_field_types() -> None:
+    settings = Settings.from_env(
+        {
+            "KOMMENTARE_BODY_MAX_LENGTH": "1200",
+            "KOMMENTARE_AUTO_CREATE_ARTICLES": "true",
+            "KOMMENTARE_MODEL_TIMEOUT_SECONDS": "0.5",
+            "KOMMENTARE_CORS_ORIGINS": "https://a.example, https://b.example",
+            "KOMMENTARE_THRESHOLDS": '{"insult": {"hold": 0.3}}',
+        }
+    )
+    assert settings.body_max_length == 1200
+    assert settings.auto_create_articles is True
+    assert settings.model_timeout_seconds == 0.5
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.thresholds["insult"] == {"hold": 0.3, "reject": 0.95}
+    assert settings.thresholds["threat"]["hold"] == 0.3
+
+
+def test_database_url_falls_back_to_plain_database_url() -> None:
+    assert Settings.from_env({"DATABASE_URL": "postgresql://x/y"}).database_url == "postgresql://x/y"
+    both = {"DATABASE_URL": "postgresql://x/y", "KOMMENTARE_DATABASE_URL": "sqlite:///z.db"}
+    assert Settings.from_env(both).database_url == "sqlite:///z.db"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("KOMMENTARE_BODY_MAX_LENGTH", "lots"),
+        ("KOMMENTARE_DEMO_PAGE", "maybe"),
+        ("KOMMENTARE_THRESHOLDS", '{"insult": {"block": 0.3}}'),
+        ("KOMMENTARE_THRESHOLDS", "not json"),
+    ],
+)
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_unknown_override_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no_such_setting"):
+        Settings.from_env({}, no_such_setting=1)
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`(KOMMENTARE_[A-Z0-9_]+)`", readme))
+    expected = {PREFIX + f.name.upper() for f in fields(Settings)}
+    assert expected - documented == set(), "settings missing from README"

@@ -1,0 +1,201 @@
+"""Webhook delivery to a real local HTTP receiver: Standard Webhooks signatures, retries, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook
+
+from moderation.extensions import db
+from moderation.state import current_settings
+from moderation.types import utcnow
+from moderation.webhooks.delivery import backoff, run_once
+from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+from tests.factories import ARTICLE_ID, auth, make_article, make_moderator
+
+
+class Receiver:
+    """A real HTTP server on a loopback port; ``fail_next`` answers 503 that many times first."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.fail_next = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.fail_next > 0:
+                    receiver.fail_next -= 1
+                    self.send_response(503)
+                else:
+                    receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def receiver(port: int) -> Iterator[Receiver]:
+    server = Receiver(port)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def token(session: Any) -> str:
+    make_article(session)
+    return make_moderator(session)
+
+
+def register(client: FlaskClient, token: str, port: int, events: list[str]) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/moderation/webhooks",
+        json={"url": f"http://127.0.0.1:{port}/hooks", "event_types": events, "description": "CMS"},
+        headers=auth(token),
+    )
+    assert response.status_code == 201, response.json
+    return dict(response.json)
+
+
+def post_comment(client: FlaskClient, body: str = "Guter Artikel.") -> Any:
+    return client.post(f"/api/v1/articles/{ARTICLE_ID}/comments", json={"author_name": "A", "body": body})
+
+
+def deliver(app: Any, now: Any = None) -> int:
+    with app.app_context():
+        return run_once(db.session, settings=current_settings(), now=now)
+
+
+def test_delivery_is_signed_per_standard_webhooks(
+    app: Any, client: FlaskClient, token: str, receiver: Receiver
+) -> None:
+    endpoint = register(client, token, receiver.port, ["comment.published"])
+    comment = post_comment(client).json
+    assert deliver(app) == 1
+    [(headers, body)] = receiver.received
+    payload = Webhook(endpoint["secret"]).verify(body, headers)
+    assert payload["type"] == "comment.published"
+    assert payload["data"]["comment"]["id"] == comment["id"]
+    assert "email" not in payload["data"]["comment"]
+    with pytest.raises(Exception, match=r"(?i)signature"):
+        Webhook(endpoint["secret"]).verify(body + b" ", headers)
+
+
+def test_only_subscribed_event_types_are_delivered(
+    app: Any, client: FlaskClient, token: str, receiver: Receiver
+) -> None:
+    register(client, token, receiver.port, ["comment.held"])
+    post_comment(client)
+    post_comment(client, "Das ist dumm.")
+    deliver(app)
+    assert [json.loads(body)["type"] for _, body in receiver.received] == ["comment.held"]
+
+
+def test_event_survives_receiver_being_down(app: Any, client: FlaskClient, token: str, port: int) -> None:
+    endpoint = register(client, token, port, ["comment.created"])
+    post_comment(client)
+    start = utcnow()
+    assert deliver(app, now=start) == 1  # nothing listens on the port: connection refused
+    assert deliver(app, now=start + timedelta(seconds=5)) == 0  # backing off, not due yet
+    server = Receiver(port)
+    try:
+        server.fail_next = 1
+        second = start + backoff(1, 10.0)
+        assert deliver(app, now=second) == 1  # up, but answers 503
+        assert deliver(app, now=second + backoff(2, 10.0)) == 1
+        assert len(server.received) == 1
+    finally:
+        server.close()
+    headers, body = server.received[0]
+    assert Webhook(endpoint["secret"]).verify(body, headers)["type"] == "comment.created"
+    with app.app_context():
+        delivery = db.session.scalars(select(Delivery)).one()
+        assert delivery.status is DeliveryStatus.DELIVERED
+        attempts = db.session.scalars(select(DeliveryAttempt).order_by(DeliveryAttempt.id)).all()
+        assert [a.status_code for a in attempts] == [None, 503, 204]
+        assert "Connection" in (attempts[0].error or "")
+
+
+@pytest.mark.parametrize("settings_overrides", [{"webhook_max_attempts": 2}])
+def test_delivery_gives_up_after_max_attempts_and_keeps_the_record(
+    app: Any, client: FlaskClient, token: str, port: int
+) -> None:
+    endpoint = register(client, token, port, ["comment.created"])
+    post_comment(client)
+    now = utcnow()
+    deliver(app, now=now)
+    deliver(app, now=now + timedelta(hours=1))
+    deliveries = client.get(f"/api/v1/moderation/webhooks/{endpoint['id']}/deliveries", headers=auth(token)).json
+    assert deliveries[0]["status"] == "failed"
+    assert deliveries[0]["attempts"] == 2
+    assert deliver(app, now=now + timedelta(days=1)) == 0
+
+
+def test_events_written_while_no_worker_runs_are_delivered_later(
+    app: Any, client: FlaskClient, token: str, receiver: Receiver
+) -> None:
+    register(client, token, receiver.port, ["comment.created", "comment.published"])
+    for index in range(3):
+        post_comment(client, f"Kommentar {index}")
+    assert deliver(app) == 6
+    assert len(receiver.received) == 6
+    assert len({headers["webhook-id"] for headers, _ in receiver.received}) == 6
+
+
+def test_disabled_endpoint_gets_nothing(app: Any, client: FlaskClient, token: str, receiver: Receiver) -> None:
+    endpoint = register(client, token, receiver.port, ["comment.created"])
+    post_comment(client)
+    assert client.delete(f"/api/v1/moderation/webhooks/{endpoint['id']}", headers=auth(token)).status_code == 204
+    post_comment(client)
+    deliver(app)
+    assert receiver.received == []
+    listed = client.get("/api/v1/moderation/webhooks", headers=auth(token)).json
+    assert listed[0]["active"] is False
+    assert "secret" not in listed[0]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"url": "http://127.0.0.1:9/h", "event_types": ["comment.exploded"]}, "event_types.0"),
+        ({"url": "http://127.0.0.1:9/h", "event_types": []}, "event_types"),
+        ({"url": "not a url", "event_types": ["comment.created"]}, "url"),
+        ({"url": "http://127.0.0.1:9/h", "event_types": ["comment.created"], "secret": "plain"}, "secret"),
+    ],
+)
+def test_bad_endpoint_registration_is_400(client: FlaskClient, token: str, payload: dict, field: str) -> None:
+    response = client.post("/api/v1/moderation/webhooks", json=payload, headers=auth(token))
+    assert response.status_code == 400
+    assert field in response.json["errors"], response.json
