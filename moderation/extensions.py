@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from moderation.http import ProblemApi
 
@@ -29,3 +29,9 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def current_session() -> Session:
+    """The current request's (or CLI command's) session, typed for the services' ``session: Session``."""
+    session: Session = db.session()
+    return session

@@ -24,7 +24,7 @@ class ProblemParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
 
-class Blueprint(flask_smorest.Blueprint):
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = ProblemParser()
 
 
@@ -38,7 +38,7 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class ProblemApi(flask_smorest.Api):
+class ProblemApi(flask_smorest.Api):  # type: ignore[misc]
     """flask-smorest Api whose HTTP errors are ``application/problem+json``."""
 
     ERROR_SCHEMA = ProblemSchema

@@ -6,7 +6,7 @@ from typing import Any
 
 from moderation.articles.schemas import ArticleInSchema, ArticleOutSchema
 from moderation.articles.service import get_article, register_article
-from moderation.extensions import db
+from moderation.extensions import current_session
 from moderation.http import Blueprint
 from moderation.moderators.auth import moderator_required
 
@@ -20,11 +20,11 @@ bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description=
 @bp.alt_response(201, schema=ArticleOutSchema, description="Registered.")
 @bp.doc(security=[{"bearerAuth": []}])
 def put_article(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
-    article, created = register_article(session=db.session, article_id=article_id, **data)
+    article, created = register_article(session=current_session(), article_id=article_id, **data)
     return article, 201 if created else 200
 
 
 @bp.route("/<article_id>", methods=["GET"])
 @bp.response(200, ArticleOutSchema)
 def read_article(article_id: str) -> Any:
-    return get_article(session=db.session, article_id=article_id)
+    return get_article(session=current_session(), article_id=article_id)

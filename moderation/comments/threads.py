@@ -12,8 +12,9 @@ import binascii
 import enum
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import Article
@@ -74,14 +75,16 @@ def list_threads(
     return ThreadPage(nodes, count_published(session, article_id), next_cursor)
 
 
-def _ordered_after(query: Select, sort: Sort, reply_count: object, key: tuple[int, int] | None) -> Select:  # type: ignore[type-arg]
+def _ordered_after(
+    query: Select[Comment, Any], sort: Sort, reply_count: ColumnElement[Any], key: tuple[int, int] | None
+) -> Select[Comment, Any]:
     if sort is Sort.OLDEST:
         query = query.order_by(Comment.id.asc())
         return query.where(Comment.id > key[0]) if key else query
     if sort is Sort.NEWEST:
         query = query.order_by(Comment.id.desc())
         return query.where(Comment.id < key[0]) if key else query
-    query = query.order_by(reply_count.desc(), Comment.id.desc())  # type: ignore[attr-defined]
+    query = query.order_by(reply_count.desc(), Comment.id.desc())
     if key:
         last_id, last_count = key
         query = query.where(or_(reply_count < last_count, and_(reply_count == last_count, Comment.id < last_id)))

@@ -17,7 +17,7 @@ from moderation.comments.schemas import (
 from moderation.comments.service import Submission, submit_comment
 from moderation.comments.threads import list_threads
 from moderation.errors import DomainError
-from moderation.extensions import db, limiter
+from moderation.extensions import current_session, limiter
 from moderation.http import Blueprint, ProblemSchema
 from moderation.reports.schemas import ReportOutSchema, ReportSchema
 from moderation.reports.service import report_comment
@@ -40,7 +40,7 @@ class CommentRejected(DomainError):
 def list_comments(query: dict[str, Any], article_id: str) -> Any:
     settings = current_settings()
     return list_threads(
-        session=db.session,
+        session=current_session(),
         article_id=article_id,
         sort=query["sort"],
         limit=query["limit"] or settings.page_size_default,
@@ -58,7 +58,7 @@ def list_comments(query: dict[str, Any], article_id: str) -> Any:
 def post_comment(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
     state = current_state()
     comment = submit_comment(
-        session=db.session,
+        session=current_session(),
         pipeline=state.pipeline,
         submission=Submission(article_id=article_id, **data),
         thresholds=state.settings.thresholds,
@@ -77,7 +77,7 @@ def post_comment(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
 @bp.response(201, ReportOutSchema)
 def post_report(data: dict[str, Any], comment_id: int) -> Any:
     return report_comment(
-        session=db.session,
+        session=current_session(),
         comment_id=comment_id,
         reason=data["reason"],
         text=data["text"],

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from moderation.articles.service import register_article
 from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_TITLE
-from moderation.extensions import db
+from moderation.extensions import current_session
 
 cli = AppGroup("demo", help="The demo article page.")
 
@@ -18,6 +18,6 @@ def seed(base_url: str) -> None:
     """Register the reference article so the demo page can take comments."""
     url = f"{base_url.rstrip('/')}/demo/{DEMO_ARTICLE_ID}"
     _, created = register_article(
-        session=db.session, article_id=DEMO_ARTICLE_ID, url=url, title=DEMO_TITLE, comments_open=True
+        session=current_session(), article_id=DEMO_ARTICLE_ID, url=url, title=DEMO_TITLE, comments_open=True
     )
     click.echo(f"{'Registered' if created else 'Updated'} demo article: {url}")

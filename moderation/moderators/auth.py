@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
-from moderation.extensions import db
+from moderation.extensions import current_session
 from moderation.moderators.models import Moderator
 from moderation.moderators.service import authenticate
 
@@ -20,7 +20,7 @@ BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
 def moderator_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.moderator = authenticate(session=db.session, authorization=request.headers.get("Authorization"))
+        g.moderator = authenticate(session=current_session(), authorization=request.headers.get("Authorization"))
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from moderation.errors import DomainError
-from moderation.extensions import db
+from moderation.extensions import current_session
 from moderation.moderators.service import create_moderator, list_moderators, revoke_moderator
 
 cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
@@ -17,7 +17,7 @@ cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
 def create(name: str) -> None:
     """Create a moderator and print its API token (shown only once)."""
     try:
-        moderator, token = create_moderator(session=db.session, name=name)
+        moderator, token = create_moderator(session=current_session(), name=name)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Created moderator '{moderator.name}'. Token (store it now, it is not shown again):")
@@ -26,7 +26,7 @@ def create(name: str) -> None:
 
 @cli.command("list")
 def list_() -> None:
-    for moderator in list_moderators(session=db.session):
+    for moderator in list_moderators(session=current_session()):
         state = "revoked" if moderator.revoked_at else "active"
         click.echo(f"{moderator.name}\t{state}\tcreated {moderator.created_at:%Y-%m-%d}")
 
@@ -35,7 +35,7 @@ def list_() -> None:
 @click.argument("name")
 def revoke(name: str) -> None:
     try:
-        revoke_moderator(session=db.session, name=name)
+        revoke_moderator(session=current_session(), name=name)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Revoked moderator '{name}'.")

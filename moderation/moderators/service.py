@@ -30,7 +30,7 @@ def create_moderator(*, session: Session, name: str) -> tuple[Moderator, str]:
 
 
 def revoke_moderator(*, session: Session, name: str) -> Moderator:
-    moderator = session.scalar(select(Moderator).where(Moderator.name == name))
+    moderator: Moderator | None = session.scalar(select(Moderator).where(Moderator.name == name))
     if moderator is None:
         raise NotFound(f"No moderator named '{name}'.")
     moderator.revoked_at = utcnow()
@@ -47,7 +47,9 @@ def authenticate(*, session: Session, authorization: str | None) -> Moderator:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send a moderator token as 'Authorization: Bearer <token>'.")
-    moderator = session.scalar(select(Moderator).where(Moderator.token_hash == hash_token(token.strip())))
+    moderator: Moderator | None = session.scalar(
+        select(Moderator).where(Moderator.token_hash == hash_token(token.strip()))
+    )
     if moderator is None or moderator.revoked_at is not None:
         raise Unauthorized("The moderator token is unknown or revoked.")
     return moderator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation.audit.service import record
@@ -47,7 +47,7 @@ def list_queue(
     *, session: Session, state: QueueState, article_id: str | None, after: int | None, limit: int
 ) -> list[QueueItem]:
     """One page of the queue with each comment's reader reports (two queries)."""
-    query: Select[tuple[Comment]] = select(Comment)
+    query = select(Comment)
     if state is QueueState.REPORTED:
         query = query.where(Comment.open_reports > 0, Comment.status != CommentStatus.REJECTED)
     else:

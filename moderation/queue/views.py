@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from moderation.audit.service import list_entries
-from moderation.extensions import db
+from moderation.extensions import current_session
 from moderation.http import Blueprint
 from moderation.moderators.auth import current_moderator, moderator_required
 from moderation.queue.schemas import (
@@ -27,7 +27,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", descript
 @bp.response(200, QueuePageSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def queue(query: dict[str, Any]) -> dict[str, Any]:
-    items = list_queue(session=db.session, **query)
+    items = list_queue(session=current_session(), **query)
     next_cursor = items[-1].comment.id if len(items) == query["limit"] else None
     return {"items": items, "next_cursor": next_cursor}
 
@@ -38,7 +38,7 @@ def queue(query: dict[str, Any]) -> dict[str, Any]:
 @bp.response(200, ModeratorCommentSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def decision(data: dict[str, Any], comment_id: int) -> Any:
-    return decide(session=db.session, comment_id=comment_id, moderator_name=current_moderator().name, **data)
+    return decide(session=current_session(), comment_id=comment_id, moderator_name=current_moderator().name, **data)
 
 
 @bp.route("/audit", methods=["GET"])
@@ -48,7 +48,7 @@ def decision(data: dict[str, Any], comment_id: int) -> Any:
 @bp.doc(security=[{"bearerAuth": []}])
 def audit(query: dict[str, Any]) -> dict[str, Any]:
     entries = list_entries(
-        session=db.session,
+        session=current_session(),
         comment_id=query["comment_id"],
         article_id=query["article_id"],
         before_id=query["before"],

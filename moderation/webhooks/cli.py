@@ -9,7 +9,7 @@ from types import FrameType
 import click
 from flask.cli import AppGroup
 
-from moderation.extensions import db
+from moderation.extensions import current_session, db
 from moderation.state import current_settings
 from moderation.webhooks.delivery import run_once
 
@@ -31,7 +31,7 @@ def worker(once: bool, batch: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while not stopping:
-        sent = run_once(db.session, settings=settings, batch=batch)
+        sent = run_once(current_session(), settings=settings, batch=batch)
         db.session.remove()
         if once:
             click.echo(f"attempted {sent} deliveries")

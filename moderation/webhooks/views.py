@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.extensions import db
+from moderation.extensions import current_session
 from moderation.http import Blueprint
 from moderation.moderators.auth import moderator_required
 from moderation.webhooks.schemas import DeliverySchema, EndpointCreatedSchema, EndpointInSchema, EndpointOutSchema
@@ -19,7 +19,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def create(data: dict[str, Any]) -> Any:
-    return create_endpoint(session=db.session, **data)
+    return create_endpoint(session=current_session(), **data)
 
 
 @bp.route("", methods=["GET"])
@@ -27,7 +27,7 @@ def create(data: dict[str, Any]) -> Any:
 @bp.response(200, EndpointOutSchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
 def index() -> Any:
-    return list_endpoints(session=db.session)
+    return list_endpoints(session=current_session())
 
 
 @bp.route("/<int:endpoint_id>", methods=["DELETE"])
@@ -35,7 +35,7 @@ def index() -> Any:
 @bp.response(204)
 @bp.doc(security=[{"bearerAuth": []}])
 def disable(endpoint_id: int) -> None:
-    disable_endpoint(session=db.session, endpoint_id=endpoint_id)
+    disable_endpoint(session=current_session(), endpoint_id=endpoint_id)
 
 
 @bp.route("/<int:endpoint_id>/deliveries", methods=["GET"])
@@ -43,4 +43,4 @@ def disable(endpoint_id: int) -> None:
 @bp.response(200, DeliverySchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
 def deliveries(endpoint_id: int) -> Any:
-    return list_deliveries(session=db.session, endpoint_id=endpoint_id, limit=100)
+    return list_deliveries(session=current_session(), endpoint_id=endpoint_id, limit=100)
