@@ -7,7 +7,7 @@ so the comment is stored for a human instead of being dropped or waved through.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -28,6 +28,20 @@ class ModerationPipeline:
         self.ruleset = ruleset
         self.timeout_seconds = timeout_seconds
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toxicity")
+
+    def warm_up(self) -> None:
+        """Load the model on the inference thread now, so the first reader does not wait (or time out) for it."""
+        load = getattr(self.scorer, "load", None)
+        if load is not None:
+            self._executor.submit(self._load_logged, load)
+
+    @staticmethod
+    def _load_logged(load: Callable[[], None]) -> None:
+        try:
+            load()
+            log.info("toxicity model loaded")
+        except Exception:
+            log.exception("toxicity model failed to load; comments will be held for review")
 
     def moderate(self, text: str, *, thresholds: Mapping[str, Mapping[str, float]]) -> Verdict:
         hits, rule_failure = self._apply_rules(text)
