@@ -28,13 +28,16 @@ def worker(once: bool, batch: int) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while not stopping:
-        sent = run_once(current_session(), settings=settings, batch=batch)
-        db.session.remove()
-        if once:
-            click.echo(f"attempted {sent} deliveries")
-            return
-        if sent < batch:
-            time.sleep(settings.webhook_poll_seconds)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stopping:
+            sent = run_once(current_session(), settings=settings, batch=batch)
+            db.session.remove()
+            if once:
+                click.echo(f"attempted {sent} deliveries")
+                return
+            if sent < batch:
+                time.sleep(settings.webhook_poll_seconds)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
