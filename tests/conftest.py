@@ -89,12 +89,19 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database_url: str, settings_overrides: dict[str, Any]) -> Iterator[Flask]:
+def fake_scorer() -> Any:
+    """The scorer the app uses; override with ``None`` to keep the one the settings configure."""
+    return KeywordScorer()
+
+
+@pytest.fixture
+def app(database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any) -> Iterator[Flask]:
     config: dict[str, Any] = {"database_url": database_url, "ratelimit_enabled": False, **settings_overrides}
     app = create_app(config)
     app.config["TESTING"] = True
-    with app.app_context():
-        current_state().pipeline.scorer = KeywordScorer()
+    if fake_scorer is not None:
+        with app.app_context():
+            current_state().pipeline.scorer = fake_scorer
     yield app
     with app.app_context():
         db.session.remove()

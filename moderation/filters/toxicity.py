@@ -11,6 +11,10 @@ stock base config (2 labels) fails with a classifier size mismatch. It only work
 named like ``model_type`` sits in the working directory. ``_load_checkpoint`` therefore reads the same checkpoint
 format itself and builds model and tokenizer from ``config_dir`` with ``local_files_only=True``. Published names keep
 detoxify's own (downloading) path, which works unchanged under transformers 5.
+
+Local checkpoints are read with ``torch.load(weights_only=True)`` (detoxify uses ``False``): an operator-supplied file
+should not be able to run code. Transformers 5 silently builds a specials-only tokenizer when ``vocab.txt`` is
+missing, so ``_build`` compares tokenizer and model vocabulary sizes instead of scoring everything as ``[UNK]``.
 """
 
 from __future__ import annotations
@@ -38,31 +42,23 @@ class DetoxifyModel:
 
 
 _BERT = ("bert-base-uncased", "BertForSequenceClassification", "BertTokenizer")
+_ROBERTA = ("roberta-base", "RobertaForSequenceClassification", "RobertaTokenizer")
+_XLMR = ("xlm-roberta-base", "XLMRobertaForSequenceClassification", "XLMRobertaTokenizer")
 _ALBERT = ("albert-base-v2", "AlbertForSequenceClassification", "AlbertTokenizer")
 #: Copied from ``detoxify.detoxify.MODEL_URLS`` (a test keeps them equal) so reading it needs no torch import.
 DETOXIFY_MODELS: dict[str, DetoxifyModel] = {
     "original": DetoxifyModel(_RELEASES + "v0.1-alpha/toxic_original-c1212f89.ckpt", *_BERT),
-    "unbiased": DetoxifyModel(
-        _RELEASES + "v0.3-alpha/toxic_debiased-c7548aa0.ckpt",
-        "roberta-base",
-        "RobertaForSequenceClassification",
-        "RobertaTokenizer",
-    ),
-    "multilingual": DetoxifyModel(
-        _RELEASES + "v0.4-alpha/multilingual_debiased-0b549669.ckpt",
-        "xlm-roberta-base",
-        "XLMRobertaForSequenceClassification",
-        "XLMRobertaTokenizer",
-    ),
+    "unbiased": DetoxifyModel(_RELEASES + "v0.3-alpha/toxic_debiased-c7548aa0.ckpt", *_ROBERTA),
+    "multilingual": DetoxifyModel(_RELEASES + "v0.4-alpha/multilingual_debiased-0b549669.ckpt", *_XLMR),
     "original-small": DetoxifyModel(_RELEASES + "v0.1.2/original-albert-0e1d6498.ckpt", *_ALBERT),
     "unbiased-small": DetoxifyModel(_RELEASES + "v0.1.2/unbiased-albert-c8519128.ckpt", *_ALBERT),
 }
 CHECKPOINT = "checkpoint"
 NONE = "none"
+_CHOICES = ", ".join([NONE, *DETOXIFY_MODELS, CHECKPOINT])
 #: Detoxify renames the Jigsaw column names to these; we do the same so labels match across models.
 _RENAMES = {"toxic": "toxicity", "identity_hate": "identity_attack", "severe_toxic": "severe_toxicity"}
-#: Every Detoxify base model has 512 usable positions; capping keeps long comments from overflowing them even when a
-#: config dir's tokenizer lacks ``model_max_length``.
+#: All Detoxify base models have 512 positions; the cap holds even if a config dir's tokenizer has no max length.
 _MAX_TOKENS = 512
 
 
@@ -84,10 +80,10 @@ class NoModelScorer:
 
     model_id = NONE
 
-    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:  # noqa: ARG002 (the Scorer signature)
         raise ModelUnavailable(
             "no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none); set it to one of "
-            f"{', '.join([*DETOXIFY_MODELS, CHECKPOINT])} to enable toxicity scoring"
+            f"{_CHOICES.removeprefix(NONE + ', ')} to enable toxicity scoring"
         )
 
 
@@ -96,7 +92,6 @@ class _Loaded:
     model: Any
     tokenizer: Any
     labels: tuple[str, ...]
-    device: str
 
 
 class DetoxifyScorer:
@@ -110,16 +105,10 @@ class DetoxifyScorer:
     def __init__(
         self, *, model: str, checkpoint: str | None = None, config_dir: str | None = None, device: str = "cpu"
     ) -> None:
-        if model != CHECKPOINT and model not in DETOXIFY_MODELS:
-            raise ValueError(f"unknown Detoxify model {model!r}; choose one of {', '.join(_choices())}")
-        if model == CHECKPOINT and not (checkpoint and config_dir):
-            raise ValueError(
-                "toxicity model 'checkpoint' needs both KOMMENTARE_TOXICITY_CHECKPOINT (a Detoxify .ckpt file) and "
-                "KOMMENTARE_TOXICITY_CONFIG_DIR (the base model's Hugging Face config and tokenizer files)"
-            )
+        _check_settings(model, checkpoint, config_dir)
         self._model, self._device = model, device
-        self._checkpoint = Path(checkpoint) if checkpoint else None
-        self._config_dir = Path(config_dir) if config_dir else None
+        self._checkpoint = Path(checkpoint) if model == CHECKPOINT and checkpoint else None
+        self._config_dir = Path(config_dir) if model == CHECKPOINT and config_dir else None
         self._lock = threading.Lock()
         self._loaded: _Loaded | None = None
         self._error: ModelUnavailable | None = None
@@ -162,7 +151,7 @@ class DetoxifyScorer:
         if self._error is not None:
             raise ModelUnavailable(str(self._error)) from self._error
         try:
-            if self._checkpoint is not None and self._config_dir is not None:
+            if self._checkpoint and self._config_dir:
                 self._digest = _sha256(self._checkpoint)[:12]
                 self._loaded = _load_checkpoint(self._checkpoint, self._config_dir, self._device)
             else:
@@ -171,7 +160,10 @@ class DetoxifyScorer:
             self._error = exc
             raise
         except Exception as exc:
-            self._error = ModelUnavailable(f"could not load toxicity model {self.model_id}: {exc}")
+            self._error = ModelUnavailable(
+                f"could not load toxicity model {self.model_id} ({type(exc).__name__}: {exc}); published models "
+                f"download at first use, so without internet set KOMMENTARE_TOXICITY_MODEL={CHECKPOINT} instead"
+            )
             raise self._error from exc
         return self._loaded
 
@@ -180,18 +172,23 @@ def build_scorer(*, model: str, checkpoint: str | None, config_dir: str | None, 
     """Map the ``KOMMENTARE_TOXICITY_*`` settings to a scorer; loads nothing (that happens on first use)."""
     if model == NONE:
         return NoModelScorer()
-    if model in DETOXIFY_MODELS and (checkpoint or config_dir):
+    return DetoxifyScorer(model=model, checkpoint=checkpoint, config_dir=config_dir, device=device)
+
+
+def _check_settings(model: str, checkpoint: str | None, config_dir: str | None) -> None:
+    """Settings mistakes are ``ValueError`` at startup, not a ``ModelUnavailable`` on every request."""
+    if model != CHECKPOINT and model not in DETOXIFY_MODELS:
+        raise ValueError(f"unknown toxicity model {model!r}; choose one of {_CHOICES}")
+    if model == CHECKPOINT and not (checkpoint and config_dir):
+        raise ValueError(
+            "toxicity model 'checkpoint' needs both KOMMENTARE_TOXICITY_CHECKPOINT (a Detoxify .ckpt file) and "
+            "KOMMENTARE_TOXICITY_CONFIG_DIR (the base model's Hugging Face config and tokenizer files)"
+        )
+    if model != CHECKPOINT and (checkpoint or config_dir):
         raise ValueError(
             f"a toxicity checkpoint/config dir is set but the model is {model!r}; "
             f"set KOMMENTARE_TOXICITY_MODEL={CHECKPOINT} to use the local checkpoint, or unset them"
         )
-    if model != CHECKPOINT and model not in DETOXIFY_MODELS:
-        raise ValueError(f"unknown toxicity model {model!r}; choose one of {', '.join(_choices())}")
-    return DetoxifyScorer(model=model, checkpoint=checkpoint, config_dir=config_dir, device=device)
-
-
-def _choices() -> list[str]:
-    return [NONE, *DETOXIFY_MODELS, CHECKPOINT]
 
 
 def _sha256(path: Path) -> str:
@@ -199,7 +196,7 @@ def _sha256(path: Path) -> str:
     if not path.is_file():
         raise ModelUnavailable(
             f"toxicity checkpoint {path} does not exist; set KOMMENTARE_TOXICITY_CHECKPOINT to a Detoxify .ckpt "
-            f"file (published ones: {', '.join(m.url for m in DETOXIFY_MODELS.values())})"
+            f"file, e.g. {DETOXIFY_MODELS['original'].url}"
         )
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -207,15 +204,17 @@ def _sha256(path: Path) -> str:
 
 def _load_published(name: str, device: str) -> _Loaded:
     """Detoxify's own path: downloads checkpoint, base config and tokenizer on first use, then caches them."""
-    from detoxify import Detoxify  # type: ignore[import-untyped]
+    from detoxify import Detoxify
 
     detox = Detoxify(model_type=name, device=device)
     detox.model.eval()
-    return _Loaded(detox.model, detox.tokenizer, tuple(detox.class_names), device)
+    return _Loaded(detox.model, detox.tokenizer, tuple(detox.class_names))
 
 
 def _load_checkpoint(path: Path, config_dir: Path, device: str) -> _Loaded:
     """Same checkpoint format as detoxify, but config and tokenizer come only from ``config_dir`` (see module doc)."""
+    import pickle
+
     import torch
 
     try:
@@ -225,18 +224,22 @@ def _load_checkpoint(path: Path, config_dir: Path, device: str) -> _Loaded:
         classes = dataset.get("classes") or arch["classes"]
         state_dict = loaded["state_dict"]
     except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        if isinstance(exc, pickle.UnpicklingError):  # torch's own text suggests weights_only=False; we refuse that
+            reason = "corrupt, or it pickles objects beyond tensors and plain data"
         raise ModelUnavailable(
-            f"toxicity checkpoint {path} is not a readable Detoxify checkpoint ({type(exc).__name__}: {exc}); "
-            "replace it with a Detoxify .ckpt holding {'config': ..., 'state_dict': ...}"
+            f"toxicity checkpoint {path} is not a readable Detoxify checkpoint ({reason}); replace it with a "
+            "Detoxify .ckpt holding {'config': ..., 'state_dict': ...}"
         ) from exc
     model, tokenizer = _build(arch, state_dict, config_dir, device)
-    return _Loaded(model, tokenizer, tuple(_RENAMES.get(c, c) for c in classes), device)
+    return _Loaded(model, tokenizer, tuple(_RENAMES.get(c, c) for c in classes))
 
 
 def _build(arch: dict[str, Any], state_dict: Any, config_dir: Path, device: str) -> tuple[Any, Any]:
+    base = arch.get("model_type", "<base model>")
     fix = (
-        f"set KOMMENTARE_TOXICITY_CONFIG_DIR to a directory holding config.json and the tokenizer files of "
-        f"{arch.get('model_type', 'the base model')} (e.g. `hf download {arch.get('model_type')} --local-dir DIR`)"
+        f"set KOMMENTARE_TOXICITY_CONFIG_DIR to a directory holding config.json and the tokenizer files of {base} "
+        f"(`hf download {base} --include '*.json' --include '*.txt' --include '*.model' --local-dir DIR`)"
     )
     if not (config_dir / "config.json").is_file():
         raise ModelUnavailable(f"toxicity config dir {config_dir} has no config.json; {fix}")
@@ -254,6 +257,12 @@ def _build(arch: dict[str, Any], state_dict: Any, config_dir: Path, device: str)
         raise ModelUnavailable(
             f"toxicity config dir {config_dir} does not fit the checkpoint ({type(exc).__name__}: {exc}); {fix}"
         ) from exc
+    vocab_size = int(model.config.vocab_size)
+    if not vocab_size // 2 < len(tokenizer) <= vocab_size:  # transformers 5 builds an empty tokenizer without vocab
+        raise ModelUnavailable(
+            f"toxicity config dir {config_dir} has a {len(tokenizer)}-token tokenizer for a {vocab_size}-token model "
+            f"(tokenizer files missing or from another model); {fix}"
+        )
     return model.to(device).eval(), tokenizer
 
 
@@ -280,5 +289,5 @@ def _predict(loaded: _Loaded, texts: list[str]) -> list[dict[str, float]]:
     max_length = min(int(getattr(loaded.tokenizer, "model_max_length", _MAX_TOKENS)), _MAX_TOKENS)
     with torch.inference_mode():
         batch = loaded.tokenizer(texts, return_tensors="pt", truncation=True, padding=True, max_length=max_length)
-        probabilities = torch.sigmoid(loaded.model(**batch.to(loaded.device)).logits).cpu().tolist()
+        probabilities = torch.sigmoid(loaded.model(**batch.to(loaded.model.device)).logits).cpu().tolist()
     return [{label: float(row[i]) for i, label in enumerate(loaded.labels)} for row in probabilities]
