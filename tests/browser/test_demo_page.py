@@ -1,0 +1,197 @@
+"""End-to-end: the demo article page and the Kommentare widget in a real Chromium against the real app.
+
+The app's scorer is ``tests.fakes.KeywordScorer``: "idiot" is rejected, "dumm" is held, anything else is published.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from moderation.comments.models import CommentStatus
+from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_TITLE
+from moderation.reports.models import Report, ReportReason
+from tests.factories import make_comment
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Python package 'playwright' not installed (pip install playwright)"
+).expect
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def comment(session: Any, body: str, **fields: Any) -> Any:
+    return make_comment(session, article_id=DEMO_ARTICLE_ID, body=body, **fields)
+
+
+def open_page(page: Any, url: str) -> Any:
+    page.goto(url)
+    widget = page.locator("#kommentare")
+    expect(widget.locator(".kommentare-count")).not_to_have_text(re.compile("geladen"))
+    return widget
+
+
+def write(scope: Any, *, name: str, body: str, label: str = "Kommentar") -> None:
+    scope.get_by_label("Name", exact=True).fill(name)
+    scope.get_by_label(label, exact=True).fill(body)
+
+
+def published(widget: Any) -> Any:
+    return widget.locator(".kommentar")
+
+
+def test_page_shows_article_title_and_comments_section(page: Any, demo_url: str) -> None:
+    widget = open_page(page, demo_url)
+    expect(page).to_have_title(DEMO_TITLE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_TITLE)
+    expect(page.get_by_role("heading", level=2, name="Kommentare")).to_be_visible()
+    expect(widget.locator(".kommentare-count")).to_have_text("Noch keine Kommentare")
+    expect(widget.get_by_role("button", name="Kommentar senden")).to_be_visible()
+    expect(widget.get_by_label("Sortieren")).to_have_value("newest")
+
+
+def test_civil_comment_appears_in_the_list_and_the_count_goes_up(page: Any, demo_url: str, session: Any) -> None:
+    comment(session, "Schon da.")
+    widget = open_page(page, demo_url)
+    expect(widget.locator(".kommentare-count")).to_have_text("1 Kommentar")
+    write(widget.locator(".kommentare-compose"), name="Anna", body="Ein sachlicher Beitrag zur Lage.")
+    textarea = widget.locator(".kommentare-compose textarea")
+    expect(widget.locator(".kommentare-compose .kommentare-counter")).to_have_text("32 / 5.000 Zeichen")
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    expect(widget.locator(".kommentare-compose [role=status]")).to_have_text("Ihr Kommentar wurde veröffentlicht.")
+    expect(published(widget).first).to_contain_text("Ein sachlicher Beitrag zur Lage.")
+    expect(published(widget).first).to_contain_text("Anna")
+    expect(widget.locator(".kommentare-count")).to_have_text("2 Kommentare")
+    expect(textarea).to_have_value("")
+
+    open_page(page, demo_url)  # stored on the server, not only drawn by the widget
+    expect(published(widget)).to_have_count(2)
+    expect(published(widget).first).to_contain_text("Ein sachlicher Beitrag zur Lage.")
+
+
+def test_held_comment_shows_review_message_and_stays_out_of_the_list(page: Any, demo_url: str) -> None:
+    widget = open_page(page, demo_url)
+    write(widget, name="Bernd", body="Das ist doch dumm.")
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    expect(widget.locator(".kommentare-compose [role=status]")).to_contain_text("von unserer Moderation geprüft")
+    expect(published(widget)).to_have_count(0)
+    expect(widget.locator(".kommentare-count")).to_have_text("Noch keine Kommentare")
+    open_page(page, demo_url)
+    expect(published(widget)).to_have_count(0)
+
+
+def test_rejected_comment_shows_the_reason_and_keeps_the_text(page: Any, demo_url: str) -> None:
+    widget = open_page(page, demo_url)
+    write(widget, name="Carla", body="Du Idiot")
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    status = widget.locator(".kommentare-compose [role=status]")
+    expect(status).to_have_text("Ihr Kommentar verstößt gegen unsere Diskussionsregeln (Beleidigung).")
+    expect(widget.get_by_label("Kommentar", exact=True)).to_have_value("Du Idiot")
+    expect(widget.get_by_label("Kommentar", exact=True)).to_be_focused()
+    expect(published(widget)).to_have_count(0)
+
+
+def test_reply_appears_nested_under_its_parent(page: Any, demo_url: str, session: Any) -> None:
+    parent = comment(session, "Wer hat den Lagebericht?", author_name="Dora")
+    other = comment(session, "Ein anderer Faden.", author_name="Emil")
+    widget = open_page(page, demo_url)
+    parent_item = widget.locator(".kommentare-item", has=page.locator(f'[data-comment-id="{parent.id}"]')).last
+    parent_item.get_by_role("button", name="Antworten").click()
+    reply_form = parent_item.locator(".kommentare-reply-form")
+    write(reply_form, name="Fritz", body="Die Redaktion hat ihn.", label="Ihre Antwort an Dora")
+    reply_form.get_by_role("button", name="Antwort senden").click()
+
+    nested = parent_item.locator(":scope > .kommentare-replies > .kommentare-item > .kommentar")
+    expect(nested).to_have_count(1)
+    expect(nested).to_contain_text("Die Redaktion hat ihn.")
+    expect(nested).to_be_focused()
+    expect(reply_form).to_have_count(0)
+    expect(widget.locator(".kommentare-count")).to_have_text("3 Kommentare")
+    expect(widget.locator(f'[data-comment-id="{other.id}"]').locator("xpath=..")).not_to_contain_text("Redaktion")
+
+    open_page(page, demo_url)
+    expect(nested).to_contain_text("Die Redaktion hat ihn.")
+    expect(widget.locator(".kommentare-list > .kommentare-item")).to_have_count(2)
+
+
+def test_load_more_fetches_the_next_page(page: Any, demo_url: str, session: Any, app: Any) -> None:
+    page_size = app.config["KOMMENTARE"].page_size_default
+    for n in range(page_size + 5):
+        comment(session, f"Kommentar Nummer {n}")
+    comment(session, "Unsichtbar", status=CommentStatus.PENDING)
+    widget = open_page(page, demo_url)
+    expect(widget.locator(".kommentare-count")).to_have_text(f"{page_size + 5} Kommentare")
+    expect(published(widget)).to_have_count(page_size)
+    expect(widget.get_by_text("Kommentar Nummer 0", exact=True)).to_have_count(0)  # oldest: on the second page
+
+    more = widget.get_by_role("button", name="Weitere Kommentare laden")
+    more.click()
+    expect(published(widget)).to_have_count(page_size + 5)
+    expect(widget.get_by_text("Kommentar Nummer 0", exact=True)).to_be_visible()
+    expect(more).to_be_hidden()
+    expect(widget.get_by_text("Unsichtbar")).to_have_count(0)
+
+
+def test_html_in_comments_is_shown_as_text(page: Any, demo_url: str, session: Any) -> None:
+    comment(session, f"Seeded {XSS}", author_name=f"<b>{XSS}</b>")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    widget = open_page(page, demo_url)
+    write(widget, name="Mallory", body=f"Posted {XSS}")
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    expect(published(widget)).to_have_count(2)
+    expect(widget.get_by_text(f"Seeded {XSS}", exact=True)).to_be_visible()
+    expect(widget.get_by_text(f"Posted {XSS}", exact=True)).to_be_visible()
+    expect(widget.get_by_text(f"<b>{XSS}</b>", exact=True)).to_be_visible()
+    expect(page.locator("img")).to_have_count(0)
+    expect(page.locator("#kommentare b")).to_have_count(0)
+    assert dialogs == []
+
+
+def test_field_errors_from_the_server_are_shown_next_to_the_fields(page: Any, demo_url: str) -> None:
+    widget = open_page(page, demo_url)
+    write(widget, name="Gerd", body="Ein sachlicher Beitrag.")
+    widget.get_by_label("E-Mail (optional)").fill("keine-adresse")
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    email = widget.get_by_label("E-Mail (optional)")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile("gültige E-Mail-Adresse"))
+    expect(email).to_be_focused()
+    expect(widget.get_by_label("Kommentar", exact=True)).to_have_value("Ein sachlicher Beitrag.")
+    expect(published(widget)).to_have_count(0)
+
+
+def test_report_sends_the_chosen_reason(page: Any, demo_url: str, session: Any) -> None:
+    reported = comment(session, "Kauft billige Uhren!")
+    widget = open_page(page, demo_url)
+    widget.get_by_role("button", name="Melden").click()
+    widget.get_by_label("Grund").select_option("spam")
+    widget.get_by_role("button", name="Meldung senden").click()
+
+    expect(widget.get_by_role("status").filter(has_text="Meldung erhalten")).to_be_visible()
+    reports = session.scalars(select(Report).where(Report.comment_id == reported.id)).all()
+    assert [report.reason for report in reports] == [ReportReason.SPAM]
+
+
+def test_network_failure_keeps_the_text_and_asks_to_retry(page: Any, demo_url: str) -> None:
+    widget = open_page(page, demo_url)
+    page.route(
+        re.compile(r"/api/v1/articles/.*/comments$"),
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+    write(widget, name="Hanna", body="Geht das gerade?")
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    expect(widget.locator(".kommentare-compose [role=status]")).to_contain_text("Keine Verbindung")
+    expect(widget.get_by_label("Kommentar", exact=True)).to_have_value("Geht das gerade?")
+    expect(widget.get_by_role("button", name="Kommentar senden")).to_be_enabled()
