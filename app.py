@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation.articles.views import bp as articles_bp
 from moderation.comments.views import bp as comments_bp
@@ -39,6 +40,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(flask_config(settings))
+    if settings.trusted_proxies:
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable German in responses
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

@@ -60,6 +60,8 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     ratelimit_post_comment: str = "10/minute;100/hour"
     ratelimit_enabled: bool = True
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (client IPs for rate limits).
+    trusted_proxies: int = 0
     cors_origins: tuple[str, ...] = ()
     demo_page: bool = False
     log_level: str = "INFO"

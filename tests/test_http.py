@@ -81,13 +81,14 @@ def make_limited_app(database_url: str) -> Any:
 
     made: list[Flask] = []
 
-    def make(storage: str) -> Flask:
+    def make(storage: str, **overrides: Any) -> Flask:
         app = create_app(
             {
                 "database_url": database_url,
                 "ratelimit_enabled": True,
                 "ratelimit_storage_uri": storage,
                 "ratelimit_post_comment": "2/minute",
+                **overrides,
             }
         )
         made.append(app)
@@ -111,6 +112,20 @@ def test_rate_limit_answers_429_problem(make_limited_app: Any, session: Any) -> 
     assert [r.status_code for r in responses[:2]] == [202, 202]
     assert (responses[2].status_code, responses[2].mimetype) == (429, "application/problem+json")
     assert "Retry-After" in responses[2].headers
+
+
+@pytest.mark.parametrize(("trusted_proxies", "expected"), [(1, [202, 202, 202]), (0, [202, 202, 429])])
+def test_rate_limit_keys_on_forwarded_client_only_behind_trusted_proxy(
+    make_limited_app: Any, session: Any, trusted_proxies: int, expected: list[int]
+) -> None:
+    make_article(session)
+    client = make_limited_app("memory://", trusted_proxies=trusted_proxies).test_client()
+    url = f"/api/v1/articles/{ARTICLE_ID}/comments"
+    statuses = [
+        client.post(url, json={"author_name": "A", "body": "Hallo"}, headers={"X-Forwarded-For": ip}).status_code
+        for ip in ("203.0.113.1", "203.0.113.1", "203.0.113.2")
+    ]
+    assert statuses == expected
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="KOMMENTARE_TEST_REDIS_URL not set (no Redis for shared limits)")
