@@ -47,7 +47,7 @@ def make_comment(
 
 def make_moderator(session: Session, name: str = "mod") -> str:
     """Returns a valid bearer token."""
-    _, token = create_moderator(session=session, name=name)
+    _, token = create_moderator(session=session, name=name, actor="test")
     return token
 
 

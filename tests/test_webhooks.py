@@ -184,6 +184,9 @@ def test_disabled_endpoint_gets_nothing(app: Any, client: FlaskClient, token: st
     listed = client.get("/api/v1/moderation/webhooks", headers=auth(token)).json
     assert listed[0]["active"] is False
     assert "secret" not in listed[0]
+    audit = client.get("/api/v1/moderation/audit", headers=auth(token)).json["entries"]
+    webhook_actions = [(e["actor"], e["action"]) for e in audit if e["action"].startswith("webhook.")]
+    assert webhook_actions == [("moderator:mod", "webhook.disabled"), ("moderator:mod", "webhook.created")]
 
 
 @pytest.mark.parametrize(

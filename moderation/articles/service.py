@@ -7,6 +7,7 @@ import re
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import ARTICLE_ID_PATTERN, Article
+from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
 
 
@@ -24,9 +25,9 @@ def validate_article_id(article_id: str) -> None:
 
 
 def register_article(
-    *, session: Session, article_id: str, url: str, title: str, comments_open: bool
+    *, session: Session, article_id: str, url: str, title: str, comments_open: bool, actor: str
 ) -> tuple[Article, bool]:
-    """Create or update; returns the article and whether it was created."""
+    """Create or update (audited); returns the article and whether it was created."""
     validate_article_id(article_id)
     article = session.get(Article, article_id)
     created = article is None
@@ -34,6 +35,13 @@ def register_article(
         article = Article(id=article_id)
         session.add(article)
     article.url, article.title, article.comments_open = url, title, comments_open
+    record_action(
+        session,
+        actor=actor,
+        action="article.registered" if created else "article.updated",
+        article_id=article_id,
+        details={"url": url, "title": title, "comments_open": comments_open},
+    )
     session.commit()
     return article, created
 

@@ -12,9 +12,23 @@ from moderation.comments.models import Comment
 
 
 def record(session: Session, *, actor: str, action: str, comment: Comment, details: dict[str, Any]) -> AuditEntry:
-    entry = AuditEntry(
-        actor=actor, action=action, comment_id=comment.id, article_id=comment.article_id, details=details
+    """Audit a decision about a comment."""
+    return record_action(
+        session, actor=actor, action=action, comment_id=comment.id, article_id=comment.article_id, details=details
     )
+
+
+def record_action(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+    comment_id: int | None = None,
+    article_id: str | None = None,
+) -> AuditEntry:
+    """Audit any moderator or operator action (articles, webhook endpoints, accounts)."""
+    entry = AuditEntry(actor=actor, action=action, comment_id=comment_id, article_id=article_id, details=details)
     session.add(entry)
     return entry
 

@@ -18,6 +18,11 @@ def seed(base_url: str) -> None:
     """Register the reference article so the demo page can take comments."""
     url = f"{base_url.rstrip('/')}/demo/{DEMO_ARTICLE_ID}"
     _, created = register_article(
-        session=current_session(), article_id=DEMO_ARTICLE_ID, url=url, title=DEMO_TITLE, comments_open=True
+        session=current_session(),
+        article_id=DEMO_ARTICLE_ID,
+        url=url,
+        title=DEMO_TITLE,
+        comments_open=True,
+        actor="cli:demo",
     )
     click.echo(f"{'Registered' if created else 'Updated'} demo article: {url}")

@@ -9,6 +9,9 @@ from moderation.errors import DomainError
 from moderation.extensions import current_session
 from moderation.moderators.service import create_moderator, list_moderators, revoke_moderator
 
+#: Audit actor for commands run on the server (whoever has shell access).
+CLI_ACTOR = "cli"
+
 cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
 
 
@@ -17,7 +20,7 @@ cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
 def create(name: str) -> None:
     """Create a moderator and print its API token (shown only once)."""
     try:
-        moderator, token = create_moderator(session=current_session(), name=name)
+        moderator, token = create_moderator(session=current_session(), name=name, actor=CLI_ACTOR)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Created moderator '{moderator.name}'. Token (store it now, it is not shown again):")
@@ -35,7 +38,7 @@ def list_() -> None:
 @click.argument("name")
 def revoke(name: str) -> None:
     try:
-        revoke_moderator(session=current_session(), name=name)
+        revoke_moderator(session=current_session(), name=name, actor=CLI_ACTOR)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Revoked moderator '{name}'.")

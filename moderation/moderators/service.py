@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.audit.service import record_action
 from moderation.errors import Conflict, NotFound, Unauthorized
 from moderation.moderators.models import Moderator
 from moderation.types import utcnow
@@ -19,21 +20,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_moderator(*, session: Session, name: str) -> tuple[Moderator, str]:
+def create_moderator(*, session: Session, name: str, actor: str) -> tuple[Moderator, str]:
     if session.scalar(select(Moderator).where(Moderator.name == name)) is not None:
         raise Conflict(f"A moderator named '{name}' exists already.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     moderator = Moderator(name=name, token_hash=hash_token(token))
     session.add(moderator)
+    record_action(session, actor=actor, action="moderator.created", details={"name": name})
     session.commit()
     return moderator, token
 
 
-def revoke_moderator(*, session: Session, name: str) -> Moderator:
+def revoke_moderator(*, session: Session, name: str, actor: str) -> Moderator:
     moderator: Moderator | None = session.scalar(select(Moderator).where(Moderator.name == name))
     if moderator is None:
         raise NotFound(f"No moderator named '{name}'.")
     moderator.revoked_at = utcnow()
+    record_action(session, actor=actor, action="moderator.revoked", details={"name": name})
     session.commit()
     return moderator
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
 from moderation.webhooks.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from moderation.webhooks.signing import new_secret, secret_key
@@ -16,7 +17,7 @@ class EndpointNotFound(NotFound):
 
 
 def create_endpoint(
-    *, session: Session, url: str, event_types: list[str], secret: str | None, description: str | None
+    *, session: Session, url: str, event_types: list[str], secret: str | None, description: str | None, actor: str
 ) -> WebhookEndpoint:
     if secret is not None:
         try:
@@ -30,6 +31,13 @@ def create_endpoint(
         description=description,
     )
     session.add(endpoint)
+    session.flush()
+    record_action(
+        session,
+        actor=actor,
+        action="webhook.created",
+        details={"endpoint_id": endpoint.id, "url": url, "event_types": endpoint.event_types},
+    )
     session.commit()
     return endpoint
 
@@ -45,9 +53,11 @@ def get_endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint:
     return endpoint
 
 
-def disable_endpoint(*, session: Session, endpoint_id: int) -> None:
+def disable_endpoint(*, session: Session, endpoint_id: int, actor: str) -> None:
     """Endpoints are disabled, not deleted, so their delivery history stays inspectable."""
-    get_endpoint(session, endpoint_id).active = False
+    endpoint = get_endpoint(session, endpoint_id)
+    endpoint.active = False
+    record_action(session, actor=actor, action="webhook.disabled", details={"endpoint_id": endpoint_id})
     session.commit()
 
 

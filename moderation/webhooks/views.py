@@ -6,7 +6,7 @@ from typing import Any
 
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.moderators.auth import moderator_required
+from moderation.moderators.auth import current_moderator, moderator_required
 from moderation.webhooks.schemas import DeliverySchema, EndpointCreatedSchema, EndpointInSchema, EndpointOutSchema
 from moderation.webhooks.service import create_endpoint, disable_endpoint, list_deliveries, list_endpoints
 
@@ -19,7 +19,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def create(data: dict[str, Any]) -> Any:
-    return create_endpoint(session=current_session(), **data)
+    return create_endpoint(session=current_session(), actor=f"moderator:{current_moderator().name}", **data)
 
 
 @bp.route("", methods=["GET"])
@@ -35,7 +35,8 @@ def index() -> Any:
 @bp.response(204)
 @bp.doc(security=[{"bearerAuth": []}])
 def disable(endpoint_id: int) -> None:
-    disable_endpoint(session=current_session(), endpoint_id=endpoint_id)
+    actor = f"moderator:{current_moderator().name}"
+    disable_endpoint(session=current_session(), endpoint_id=endpoint_id, actor=actor)
 
 
 @bp.route("/<int:endpoint_id>/deliveries", methods=["GET"])

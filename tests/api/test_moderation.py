@@ -123,7 +123,7 @@ def test_reject_hides_published_comment_and_audits(client: FlaskClient, token: s
     assert response.json["status"] == "rejected"
     assert client.get(f"/api/v1/articles/{ARTICLE_ID}/comments").json["threads"] == []
     actions = [e["action"] for e in client.get(f"{Q}/audit", headers=auth(token)).json["entries"]]
-    assert actions == ["comment.rejected"]
+    assert actions == ["comment.rejected", "moderator.created"]
 
 
 @pytest.mark.parametrize(
@@ -186,6 +186,11 @@ def test_article_registration_is_an_idempotent_upsert(client: FlaskClient, token
     again = client.put("/api/v1/articles/artikel-1", json={**payload, "title": "Neu"}, headers=auth(token))
     assert again.status_code == 200
     assert client.get("/api/v1/articles/artikel-1").json["title"] == "Neu"
+    audit = client.get(f"{Q}/audit?article_id=artikel-1", headers=auth(token)).json["entries"]
+    assert [(e["actor"], e["action"]) for e in audit] == [
+        ("moderator:mod", "article.updated"),
+        ("moderator:mod", "article.registered"),
+    ]
 
 
 @pytest.mark.parametrize(
