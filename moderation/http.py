@@ -7,7 +7,7 @@ from typing import Any
 
 import flask_smorest
 from flask import Response, request
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
@@ -16,6 +16,15 @@ from moderation.errors import http_exception_to_problem
 #: Characters no comment needs and PostgreSQL or browsers choke on: NUL/C0 controls (except tab, newline, CR),
 #: lone UTF-16 surrogates (valid JSON escapes, invalid Unicode), and non-characters.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+#: Largest id a column of type INTEGER holds on every backend: bigger ids are invalid input, not a database error.
+MAX_ID = 2**31 - 1
+
+
+def id_field(**kwargs: Any) -> fields.Integer:
+    """An integer id in a request: strict (no "7" for 7), positive, and within the INTEGER column range."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class ProblemParser(FlaskParser):

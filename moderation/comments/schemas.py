@@ -8,14 +8,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from moderation.comments.models import CommentStatus
 from moderation.comments.threads import Sort
-from moderation.http import Text
+from moderation.http import Text, id_field
 from moderation.state import current_settings
 
 
 class SubmissionSchema(Schema):
     author_name = Text(required=True)
     body = Text(required=True)
-    parent_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
+    parent_id = id_field(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
 
     @validates("author_name")

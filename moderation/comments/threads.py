@@ -22,6 +22,7 @@ from moderation.articles.service import ArticleNotFound
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import count_published
 from moderation.errors import InvalidInput
+from moderation.http import MAX_ID
 
 
 class Sort(enum.Enum):
@@ -102,7 +103,7 @@ def _decode_cursor(cursor: str | None, sort: Sort) -> tuple[int, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, last_id, last_count = json.loads(raw)
-        if cursor_sort != sort.value or not isinstance(last_id, int) or not isinstance(last_count, int):
+        if cursor_sort != sort.value or not all(isinstance(v, int) and 0 <= v <= MAX_ID for v in (last_id, last_count)):
             raise ValueError
         return last_id, last_count
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):

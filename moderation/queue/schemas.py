@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import ReasonSchema
-from moderation.http import Text
+from moderation.http import MAX_ID, Text
 from moderation.queue.service import DecisionAction, QueueState
 from moderation.reports.models import ReportReason
 
@@ -63,7 +63,7 @@ class QueuePageSchema(Schema):
 class QueueQuerySchema(Schema):
     state = fields.Enum(QueueState, by_value=True, load_default=QueueState.PENDING)
     article_id = fields.String(load_default=None, validate=validate.Length(max=128))
-    after = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    after = fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -73,9 +73,9 @@ class DecisionSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    comment_id = fields.Integer(load_default=None)
+    comment_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     article_id = fields.String(load_default=None, validate=validate.Length(max=128))
-    before = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

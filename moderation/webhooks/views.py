@@ -30,7 +30,7 @@ def index() -> Any:
     return list_endpoints(session=current_session())
 
 
-@bp.route("/<int:endpoint_id>", methods=["DELETE"])
+@bp.route("/<int(max=2147483647):endpoint_id>", methods=["DELETE"])
 @moderator_required
 @bp.response(204)
 @bp.doc(security=[{"bearerAuth": []}])
@@ -39,7 +39,7 @@ def disable(endpoint_id: int) -> None:
     disable_endpoint(session=current_session(), endpoint_id=endpoint_id, actor=actor)
 
 
-@bp.route("/<int:endpoint_id>/deliveries", methods=["GET"])
+@bp.route("/<int(max=2147483647):endpoint_id>/deliveries", methods=["GET"])
 @moderator_required
 @bp.response(200, DeliverySchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])

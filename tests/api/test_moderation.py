@@ -138,9 +138,12 @@ def test_bad_decisions_are_400(client: FlaskClient, token: str, session: Any, pa
     assert session.get(Comment, comment.id).status is CommentStatus.PENDING
 
 
-def test_decision_on_unknown_comment_is_404(client: FlaskClient, token: str) -> None:
-    response = client.post(f"{Q}/comments/999/decision", json={"action": "approve", "reason": "x"}, headers=auth(token))
-    assert response.status_code == 404
+@pytest.mark.parametrize("comment_id", [999, 2**40])
+def test_decision_on_unknown_comment_is_404(client: FlaskClient, token: str, comment_id: int) -> None:
+    response = client.post(
+        f"{Q}/comments/{comment_id}/decision", json={"action": "approve", "reason": "x"}, headers=auth(token)
+    )
+    assert (response.status_code, response.mimetype) == (404, "application/problem+json")
 
 
 def test_reader_report_moves_comment_to_reported_queue(client: FlaskClient, token: str, session: Any) -> None:

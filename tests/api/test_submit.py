@@ -109,6 +109,8 @@ BAD_INPUT = [
     ({"author_name": "A", "body": "Hallo", "email": "not-an-address"}, "email"),
     ({"author_name": "A", "body": "Hallo", "parent_id": "7"}, "parent_id"),
     ({"author_name": "A", "body": 42}, "body"),
+    ({"author_name": "A", "body": "Hallo", "parent_id": 2**40}, "parent_id"),
+    ({"author_name": "A", "body": "Hallo", "parent_id": 0}, "parent_id"),
 ]
 
 

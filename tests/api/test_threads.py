@@ -101,7 +101,13 @@ def test_total_counts_all_published_comments(client: FlaskClient, session: Any) 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("limit=0", "limit"), ("limit=101", "limit"), ("sort=best", "sort"), ("cursor=bm9wZQ", "cursor")],
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("sort=best", "sort"),
+        ("cursor=bm9wZQ", "cursor"),
+        ("cursor=WyJuZXdlc3QiLDk5OTk5OTk5OTk5OTksMF0", "cursor"),  # ["newest",9999999999999,0]
+    ],
 )
 def test_bad_listing_parameters_are_400(client: FlaskClient, query: str, field: str) -> None:
     response = client.get(f"{URL}?{query}")
