@@ -53,7 +53,3 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     moderated_by: Mapped[str | None] = mapped_column(String(100))
 
     article: Mapped[Article] = relationship()
-
-    @property
-    def is_visible(self) -> bool:
-        return self.status is CommentStatus.PUBLISHED

@@ -78,8 +78,7 @@ def submit_comment(
             "ruleset_version": comment.ruleset_version,
         },
     )
-    emit(session, event_type=EventType.CREATED, comment=comment)
-    emit(session, event_type=EVENT_FOR_STATUS[comment.status], comment=comment)
+    emit(session, event_types=(EventType.CREATED, EVENT_FOR_STATUS[comment.status]), comment=comment)
     session.commit()
     return comment
 

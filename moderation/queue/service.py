@@ -81,9 +81,8 @@ def decide(*, session: Session, comment_id: int, action: DecisionAction, reason:
         details={"from": before.value, "to": after.value, "reason": reason, "reports_resolved": resolved},
     )
     extra = {"decision": {"action": action.value, "reason": reason, "moderator": moderator_name}}
-    emit(session, event_type=EventType.MODERATED, comment=comment, extra=extra)
-    if before is not after:
-        emit(session, event_type=EVENT_FOR_STATUS[after], comment=comment, extra=extra)
+    changed = (EVENT_FOR_STATUS[after],) if before is not after else ()
+    emit(session, event_types=(EventType.MODERATED, *changed), comment=comment, extra=extra)
     session.commit()
     return comment
 

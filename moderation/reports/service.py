@@ -31,7 +31,7 @@ def report_comment(
         comment=comment,
         details={"reason": reason.value, "open_reports": comment.open_reports},
     )
-    emit(session, event_type=EventType.REPORTED, comment=comment, extra={"report": {"reason": reason.value}})
+    emit(session, event_types=(EventType.REPORTED,), comment=comment, extra={"report": {"reason": reason.value}})
     if hold_threshold and comment.open_reports >= hold_threshold:
         _hold_for_reports(session, comment)
     session.commit()
@@ -48,4 +48,4 @@ def _hold_for_reports(session: Session, comment: Comment) -> None:
         comment=comment,
         details={"reason": "reader_reports", "open_reports": comment.open_reports},
     )
-    emit(session, event_type=EventType.HELD, comment=comment)
+    emit(session, event_types=(EventType.HELD,), comment=comment)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -27,20 +28,25 @@ def comment_payload(comment: Comment) -> dict[str, Any]:
     }
 
 
-def emit(session: Session, *, event_type: EventType, comment: Comment, extra: dict[str, Any] | None = None) -> None:
-    """Add the event and its deliveries to the session; they commit (or roll back) with the change itself."""
+def emit(
+    session: Session,
+    *,
+    event_types: Sequence[EventType],
+    comment: Comment,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Add the events and their deliveries to the session; they commit (or roll back) with the change itself."""
     now = utcnow()
-    event = OutboxEvent(
-        id="msg_" + uuid.uuid4().hex,
-        type=event_type.value,
-        created_at=now,
-        payload={
-            "type": event_type.value,
-            "timestamp": now.isoformat(),
-            "data": {"comment": comment_payload(comment), **(extra or {})},
-        },
-    )
-    session.add(event)
-    for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))):
-        if event_type.value in endpoint.event_types:
-            session.add(Delivery(event=event, endpoint=endpoint, next_attempt_at=now))
+    endpoints = list(session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))))
+    data = {"comment": comment_payload(comment), **(extra or {})}
+    for event_type in event_types:
+        event = OutboxEvent(
+            id="msg_" + uuid.uuid4().hex,
+            type=event_type.value,
+            created_at=now,
+            payload={"type": event_type.value, "timestamp": now.isoformat(), "data": data},
+        )
+        session.add(event)
+        for endpoint in endpoints:
+            if event_type.value in endpoint.event_types:
+                session.add(Delivery(event=event, endpoint=endpoint, next_attempt_at=now))
