@@ -20,7 +20,7 @@ from moderation.extensions import api, db, limiter, migrate
 from moderation.filters.pipeline import ModerationPipeline
 from moderation.filters.rules import load_ruleset
 from moderation.filters.toxicity import NoModelScorer, build_scorer
-from moderation.http import require_json_body
+from moderation.http import IdConverter, id_converter_schema, require_json_body
 from moderation.moderators.auth import BEARER_AUTH
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.queue.views import bp as queue_bp
@@ -46,7 +46,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable German in responses
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
+    app.url_map.converters["id"] = IdConverter
     api.init_app(app)
+    api.register_converter(IdConverter, id_converter_schema)
     api.spec.components.security_scheme("bearerAuth", BEARER_AUTH["bearerAuth"])
     limiter.init_app(app)
     for blueprint in (articles_bp, comments_bp, queue_bp, webhooks_bp):

@@ -5,8 +5,8 @@ runs in the process that serves requests and never in a parent that forks.
 """
 
 from app import create_app
-from moderation.state import AppState
+from moderation.state import current_state
 
 app = create_app()
-state: AppState = app.extensions["kommentare"]
-state.pipeline.warm_up()
+with app.app_context():
+    current_state().pipeline.warm_up()

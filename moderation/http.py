@@ -10,6 +10,7 @@ from flask import Response, request
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.routing import IntegerConverter, Map
 
 from moderation.errors import http_exception_to_problem
 
@@ -25,6 +26,17 @@ MAX_ID = 2**31 - 1
 def id_field(**kwargs: Any) -> fields.Integer:
     """An integer id in a request: strict (no "7" for 7), positive, and within the INTEGER column range."""
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>`` in routes: a positive INTEGER-range id, so ``/comments/99999999999`` is a 404, not a 500."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def id_converter_schema(_converter: IdConverter) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 class ProblemParser(FlaskParser):

@@ -8,7 +8,7 @@ from moderation.articles.schemas import ArticleInSchema, ArticleOutSchema
 from moderation.articles.service import get_article, register_article
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.moderators.auth import current_moderator, moderator_required
+from moderation.moderators.auth import current_actor, moderator_required
 
 bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description="Articles that carry comments.")
 
@@ -20,8 +20,7 @@ bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description=
 @bp.alt_response(201, schema=ArticleOutSchema, description="Registered.")
 @bp.doc(security=[{"bearerAuth": []}])
 def put_article(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
-    actor = f"moderator:{current_moderator().name}"
-    article, created = register_article(session=current_session(), article_id=article_id, actor=actor, **data)
+    article, created = register_article(session=current_session(), article_id=article_id, actor=current_actor(), **data)
     return article, 201 if created else 200
 
 

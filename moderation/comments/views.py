@@ -72,7 +72,7 @@ def post_comment(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
     return comment, 201 if comment.status is CommentStatus.PUBLISHED else 202
 
 
-@bp.route("/comments/<int(max=2147483647):comment_id>/reports", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/reports", methods=["POST"])
 @bp.arguments(ReportSchema)
 @bp.response(201, ReportOutSchema)
 def post_report(data: dict[str, Any], comment_id: int) -> Any:

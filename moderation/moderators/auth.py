@@ -29,3 +29,8 @@ def moderator_required(view: F) -> F:
 def current_moderator() -> Moderator:
     moderator: Moderator = g.moderator
     return moderator
+
+
+def current_actor() -> str:
+    """How the audit log names the moderator making this request."""
+    return f"moderator:{current_moderator().name}"

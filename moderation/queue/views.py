@@ -32,7 +32,7 @@ def queue(query: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "next_cursor": next_cursor}
 
 
-@bp.route("/comments/<int(max=2147483647):comment_id>/decision", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/decision", methods=["POST"])
 @moderator_required
 @bp.arguments(DecisionSchema)
 @bp.response(200, ModeratorCommentSchema)

@@ -6,7 +6,7 @@ from typing import Any
 
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.moderators.auth import current_moderator, moderator_required
+from moderation.moderators.auth import current_actor, moderator_required
 from moderation.webhooks.schemas import DeliverySchema, EndpointCreatedSchema, EndpointInSchema, EndpointOutSchema
 from moderation.webhooks.service import create_endpoint, disable_endpoint, list_deliveries, list_endpoints
 
@@ -19,7 +19,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def create(data: dict[str, Any]) -> Any:
-    return create_endpoint(session=current_session(), actor=f"moderator:{current_moderator().name}", **data)
+    return create_endpoint(session=current_session(), actor=current_actor(), **data)
 
 
 @bp.route("", methods=["GET"])
@@ -30,16 +30,15 @@ def index() -> Any:
     return list_endpoints(session=current_session())
 
 
-@bp.route("/<int(max=2147483647):endpoint_id>", methods=["DELETE"])
+@bp.route("/<id:endpoint_id>", methods=["DELETE"])
 @moderator_required
 @bp.response(204)
 @bp.doc(security=[{"bearerAuth": []}])
 def disable(endpoint_id: int) -> None:
-    actor = f"moderator:{current_moderator().name}"
-    disable_endpoint(session=current_session(), endpoint_id=endpoint_id, actor=actor)
+    disable_endpoint(session=current_session(), endpoint_id=endpoint_id, actor=current_actor())
 
 
-@bp.route("/<int(max=2147483647):endpoint_id>/deliveries", methods=["GET"])
+@bp.route("/<id:endpoint_id>/deliveries", methods=["GET"])
 @moderator_required
 @bp.response(200, DeliverySchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
