@@ -1,43 +1,12 @@
-"""Normalisation offsets and the decision policy (pure functions)."""
+"""The decision policy (pure functions); normalisation is tested in test_normalize.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from moderation.filters.normalize import normalize
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.verdicts import Action, RuleHit
 from moderation.settings import DEFAULT_THRESHOLDS
-
-
-@pytest.mark.parametrize(
-    ("text", "folded"),
-    [
-        ("ÄRGER", "ärger"),
-        ("Straße", "strasse"),
-        ("ｆｕｌｌ", "full"),
-        ("zero\u200bwidth", "zerowidth"),
-        ("bidi\u202econtrol", "bidicontrol"),
-        ("e\u0301t\u00e9", "\u00e9t\u00e9"),
-        ("𝐦𝐚𝐭𝐡", "math"),
-    ],
-)
-def test_normalize_folds(text: str, folded: str) -> None:
-    assert normalize(text).text == folded
-
-
-def test_normalize_maps_spans_back_to_original_offsets() -> None:
-    text = "ab\u200bc Straße"
-    result = normalize(text)
-    start = result.text.index("strasse")
-    assert result.original_span(start, start + len("strasse")) == (5, 11)
-    assert result.format_chars_removed == 1
-
-
-def test_combining_sequence_span_covers_the_mark() -> None:
-    text = "cafe\u0301!"
-    result = normalize(text)
-    assert result.original_span(0, 4) == (0, 5)
 
 
 @pytest.mark.parametrize(
