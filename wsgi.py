@@ -1,12 +1,22 @@
 """gunicorn entry point: ``gunicorn wsgi:app`` (settings from ``KOMMENTARE_*`` environment variables).
 
-gunicorn imports this module in each worker after fork (``preload_app = False``), so the model warm-up below
-runs in the process that serves requests and never in a parent that forks.
+gunicorn imports this module in each worker after fork (``preload_app = False``), so the model loads in the process
+that serves requests, never in a parent that forks (torch's thread pools do not survive a fork: inherited models can
+hang). A model that cannot load stops the worker here with the reason and the fix, so gunicorn refuses to start
+instead of holding every comment for review.
 """
+
+import logging
+import sys
 
 from app import create_app
 from moderation.state import current_state
+from moderation.toxicity.loading import ModelUnavailable
 
 app = create_app()
 with app.app_context():
-    current_state().pipeline.warm_up()
+    try:
+        current_state().pipeline.load_model()
+    except ModelUnavailable as exc:
+        logging.getLogger("moderation").critical("cannot start: %s", exc)
+        sys.exit(3)  # gunicorn's "worker failed to boot": the arbiter stops instead of respawning forever

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from moderation.filters.toxicity import ModelUnavailable
+from moderation.toxicity.loading import ModelUnavailable
 
 LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack")
 

@@ -16,6 +16,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from moderation.comments.models import Comment
 from moderation.extensions import db
 from tests.factories import ARTICLE_ID, make_article
 
@@ -88,6 +89,7 @@ def make_limited_app(database_url: str) -> Any:
                 "ratelimit_enabled": True,
                 "ratelimit_storage_uri": storage,
                 "ratelimit_post_comment": "2/minute",
+                "toxicity_model": "none",  # limits are the subject here: every comment is simply held
                 **overrides,
             }
         )
@@ -179,11 +181,37 @@ def test_gunicorn_serves_wsgi_app_over_real_http(database_url: str, session: Any
             except (requests.ConnectionError, requests.Timeout):
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
-        response = requests.post(base, json={"author_name": "A", "body": "Über echtes HTTP."}, timeout=10)
-        assert response.status_code == 202  # no model configured: held, never published unchecked
-        assert response.json()["reasons"][0]["code"] == "model_unavailable"
+        response = requests.post(base, json={"author_name": "A", "body": "Danke für den Bericht."}, timeout=10)
+        assert response.status_code == 201, response.json()  # scored by the bundled model, loaded at worker start
+        assert session.get(Comment, response.json()["id"]).model_id.startswith("bundled:kommentare-small-")
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
         assert process.stderr is not None
         process.stderr.close()
+
+
+@pytest.mark.slow
+def test_gunicorn_refuses_to_start_with_a_corrupt_model_and_says_why(database_url: str, tmp_path: Path) -> None:
+    """A broken model is a start-up error naming the file and the fix, not a hold on every comment."""
+    bad = tmp_path / "broken.ckpt"
+    bad.write_bytes(b"not a checkpoint")
+    (tmp_path / "config.json").write_text("{}")
+    env = {
+        **os.environ,
+        "KOMMENTARE_DATABASE_URL": database_url,
+        "KOMMENTARE_TOXICITY_MODEL": "checkpoint",
+        "KOMMENTARE_TOXICITY_CHECKPOINT": str(bad),
+        "KOMMENTARE_TOXICITY_CONFIG_DIR": str(tmp_path),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    result = subprocess.run(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"cannot start: toxicity checkpoint {bad} is not a readable Detoxify checkpoint" in result.stderr

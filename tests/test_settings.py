@@ -14,7 +14,7 @@ from moderation.settings import PREFIX, Settings
 def test_defaults_without_environment() -> None:
     settings = Settings.from_env({})
     assert settings.database_url == "sqlite:///kommentare.db"
-    assert settings.toxicity_model == "none"
+    assert settings.toxicity_model == "bundled"
     assert settings.thresholds["insult"] == {"hold": 0.5, "reject": 0.95}
 
 

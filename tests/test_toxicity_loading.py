@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -15,14 +14,10 @@ from typing import Any
 
 import pytest
 
-from moderation.filters import toxicity
-from moderation.filters.toxicity import (
-    DETOXIFY_MODELS,
-    DetoxifyScorer,
-    ModelUnavailable,
-    NoModelScorer,
-    build_scorer,
-)
+from moderation.toxicity import scorer as toxicity
+from moderation.toxicity.loading import ModelUnavailable
+from moderation.toxicity.registry import PUBLISHED, RELEASES_URL, ModelConfigError, ModelFiles
+from moderation.toxicity.scorer import DetoxifyScorer, NoModelScorer, build_scorer
 from tests.tiny_detoxify import LABELS, build_tiny_checkpoint
 
 TEXTS = ["hello world", "you are an idiot!!", "Ünïcode ☃ 漢字 123"]
@@ -33,22 +28,13 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return build_tiny_checkpoint(tmp_path_factory.mktemp("tiny-detoxify"))
 
 
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """HF_HUB_OFFLINE alone is read once at import, so also make any network attempt fail loudly."""
-
-    def refuse(*args: object, **kwargs: object) -> Any:
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-
-
 def checkpoint_scorer(tiny: tuple[Path, Path], config_dir: Path | None = None) -> DetoxifyScorer:
     checkpoint, default_config_dir = tiny
     scorer = build_scorer(
-        model="checkpoint", checkpoint=str(checkpoint), config_dir=str(config_dir or default_config_dir)
+        model="checkpoint",
+        model_dir=checkpoint.parent,
+        checkpoint=str(checkpoint),
+        config_dir=str(config_dir or default_config_dir),
     )
     assert isinstance(scorer, DetoxifyScorer)
     return scorer
@@ -89,7 +75,7 @@ def test_model_id_names_the_file_and_its_hash(tiny: tuple[Path, Path]) -> None:
 
 def test_construction_does_no_io_and_missing_file_fails_on_load(tmp_path: Path) -> None:
     missing = tmp_path / "nope.ckpt"
-    scorer = DetoxifyScorer(model="checkpoint", checkpoint=str(missing), config_dir=str(tmp_path))
+    scorer = DetoxifyScorer(name="checkpoint", files=ModelFiles(missing, tmp_path, "bert-base-uncased"))
     assert scorer.model_id == "detoxify-checkpoint:nope.ckpt"
     with pytest.raises(ModelUnavailable, match="KOMMENTARE_TOXICITY_CHECKPOINT") as excinfo:
         scorer.load()
@@ -100,16 +86,18 @@ def test_construction_does_no_io_and_missing_file_fails_on_load(tmp_path: Path) 
 
 def test_failed_load_is_remembered_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     attempts: list[Path] = []
-    real = toxicity._sha256
+    real = toxicity.sha256_file
 
     def counting_sha256(path: Path) -> str:
         attempts.append(path)
         return real(path)
 
-    monkeypatch.setattr(toxicity, "_sha256", counting_sha256)
-    scorer = DetoxifyScorer(model="checkpoint", checkpoint=str(tmp_path / "x.ckpt"), config_dir=str(tmp_path))
+    monkeypatch.setattr(toxicity, "sha256_file", counting_sha256)
+    (tmp_path / "x.ckpt").write_bytes(b"not a checkpoint")
+    files = ModelFiles(tmp_path / "x.ckpt", tmp_path, "bert-base-uncased")
+    scorer = DetoxifyScorer(name="checkpoint", files=files)
     for _ in range(3):
-        with pytest.raises(ModelUnavailable, match="does not exist"):
+        with pytest.raises(ModelUnavailable, match="not a readable Detoxify checkpoint"):
             scorer.score(["hi"])
     assert len(attempts) == 1
 
@@ -156,14 +144,14 @@ def test_wrong_config_dir_is_model_unavailable_naming_the_fix(tiny: tuple[Path, 
 @pytest.mark.usefixtures("offline")
 def test_concurrent_first_scores_load_once(tiny: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     loads = []
-    real = toxicity._load_checkpoint
+    real = toxicity.load_files
 
-    def slow_counting_load(*args: Any) -> Any:
+    def slow_counting_load(*args: Any, **kwargs: Any) -> Any:
         loads.append(threading.get_ident())
         time.sleep(0.2)  # widen the race window
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(toxicity, "_load_checkpoint", slow_counting_load)
+    monkeypatch.setattr(toxicity, "load_files", slow_counting_load)
     scorer = checkpoint_scorer(tiny)
     barrier = threading.Barrier(8)
 
@@ -202,58 +190,62 @@ def test_published_name_goes_through_detoxify(tiny: tuple[Path, Path], monkeypat
         return loaded
 
     monkeypatch.setattr(torch.hub, "load_state_dict_from_url", fake_download)
-    scorer = build_scorer(model="original", checkpoint=None, config_dir=None)
+    scorer = build_scorer(model="original", model_dir=checkpoint.parent / "no-models-here")
     assert scorer.model_id == "detoxify:original"
     for published, local in zip(scorer.score(TEXTS), checkpoint_scorer(tiny).score(TEXTS), strict=True):
         assert published == pytest.approx(local, abs=1e-6)
-    assert urls == [DETOXIFY_MODELS["original"].url]
+    assert urls == [PUBLISHED["original"].url]
 
 
-def test_published_download_failure_names_the_offline_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_published_download_failure_names_the_offline_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import torch
 
     def no_internet(url: str, **kwargs: Any) -> Any:
         raise OSError("Temporary failure in name resolution")
 
     monkeypatch.setattr(torch.hub, "load_state_dict_from_url", no_internet)
-    scorer = build_scorer(model="unbiased", checkpoint="", config_dir="")
-    with pytest.raises(ModelUnavailable, match=r"detoxify:unbiased \(OSError: Temporary.*MODEL=checkpoint"):
+    scorer = build_scorer(model="unbiased", model_dir=tmp_path)
+    with pytest.raises(ModelUnavailable, match=r"detoxify:unbiased \(OSError: Temporary.*flask models pull unbiased"):
         scorer.score(["hi"])
 
 
 def test_no_model_scorer_always_raises() -> None:
-    scorer = build_scorer(model="none", checkpoint=None, config_dir=None)
+    scorer = build_scorer(model="none", model_dir=Path("models"))
     assert isinstance(scorer, NoModelScorer)
     assert scorer.model_id == "none"
     with pytest.raises(ModelUnavailable, match="no toxicity model configured"):
         scorer.score(["hi"])
 
 
-def test_build_scorer_rejects_bad_settings() -> None:
-    with pytest.raises(ValueError, match=r"unknown toxicity model 'bogus'.*none, original, unbiased"):
-        build_scorer(model="bogus", checkpoint=None, config_dir=None)
-    with pytest.raises(ValueError, match="KOMMENTARE_TOXICITY_CHECKPOINT"):
-        build_scorer(model="checkpoint", checkpoint="", config_dir="/models/bert")
-    with pytest.raises(ValueError, match="KOMMENTARE_TOXICITY_MODEL=checkpoint"):
-        build_scorer(model="original", checkpoint="/models/x.ckpt", config_dir=None)
-    assert isinstance(build_scorer(model="unbiased-small", checkpoint="", config_dir=""), DetoxifyScorer)
+def test_build_scorer_rejects_bad_settings(tmp_path: Path) -> None:
+    with pytest.raises(ModelConfigError, match=r"unknown toxicity model 'bogus'.*none, bundled, original, unbiased"):
+        build_scorer(model="bogus", model_dir=tmp_path)
+    with pytest.raises(ModelConfigError, match="KOMMENTARE_TOXICITY_CHECKPOINT"):
+        build_scorer(model="checkpoint", model_dir=tmp_path, config_dir="/models/bert")
+    with pytest.raises(ModelConfigError, match="KOMMENTARE_TOXICITY_MODEL=checkpoint"):
+        build_scorer(model="original", model_dir=tmp_path, checkpoint="/models/x.ckpt")
+    with pytest.raises(ValueError, match="KOMMENTARE_TOXICITY_QUANTIZE='int4'"):
+        build_scorer(model="bundled", model_dir=tmp_path, quantize="int4")
+    assert isinstance(build_scorer(model="unbiased-small", model_dir=tmp_path), DetoxifyScorer)
 
 
 def test_score_rejects_a_bare_string() -> None:
     with pytest.raises(TypeError):
-        DetoxifyScorer(model="original").score("hello")
+        DetoxifyScorer(name="original", files=None).score("hello")
 
 
 def test_published_table_matches_detoxify() -> None:
-    from detoxify.detoxify import MODEL_URLS
+    from detoxify.detoxify import DOWNLOAD_URL, MODEL_URLS
 
-    assert {name: model.url for name, model in DETOXIFY_MODELS.items()} == MODEL_URLS
+    assert {name: model.url for name, model in PUBLISHED.items()} == MODEL_URLS
+    assert RELEASES_URL == DOWNLOAD_URL
 
 
 def test_import_is_cheap() -> None:
     """The app imports this module at startup; torch and friends must wait for the first score."""
     code = (
-        "import sys, moderation.filters.toxicity; print(sorted({'torch', 'transformers', 'detoxify'} & {*sys.modules}))"
+        "import sys, moderation.toxicity.scorer, moderation.toxicity.cli; "
+        "print(sorted({'torch', 'transformers', 'detoxify'} & {*sys.modules}))"
     )
     root = Path(__file__).parents[1]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)

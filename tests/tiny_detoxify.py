@@ -8,7 +8,7 @@ Layout written under ``directory``::
 Like the real ``toxic_original`` release, the checkpoint's ``model_type`` is ``"bert-base-uncased"`` and config.json
 is a *base* config (2 labels), not a 6-label one. That is deliberate: with this layout plain
 ``Detoxify(checkpoint=..., huggingface_config_path=...)`` fails offline (it asks the hub for ``model_type`` and
-drops ``num_classes``), and ``moderation.filters.toxicity`` must load it anyway. Plain detoxify would only load it
+drops ``num_classes``), and ``moderation.toxicity.loading`` must load it anyway. Plain detoxify would only load it
 offline from a working directory that contains ``bert-base-uncased/`` and with config.json already at 6 labels.
 """
 

@@ -8,7 +8,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.extensions import db
-from moderation.types import UTCDateTime, utcnow
+from moderation.types import JSONDocument, UTCDateTime, utcnow
 
 ARTICLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 
@@ -20,5 +20,7 @@ class Article(db.Model):  # type: ignore[name-defined,misc]
     url: Mapped[str | None] = mapped_column(String(2048))
     title: Mapped[str | None] = mapped_column(String(500))
     comments_open: Mapped[bool] = mapped_column(default=True)
+    #: Per-label threshold overrides for this story (``{"toxicity": {"hold": 0.3}}``), laid over the settings.
+    thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from moderation.articles.models import ARTICLE_ID_PATTERN
 from moderation.http import Text
+from moderation.toxicity.thresholds import validate_overrides
 
 article_id_field = fields.String(validate=validate.Regexp(ARTICLE_ID_PATTERN))
 
@@ -23,3 +26,23 @@ class ArticleOutSchema(Schema):
     comments_open = fields.Boolean()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class ThresholdsField(fields.Field):  # type: ignore[type-arg]
+    """Label -> {hold?, reject?}, numbers from 0 to 1 (validated by the same code as the settings)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:  # noqa: ARG002
+        try:
+            return validate_overrides(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class ThresholdsInSchema(Schema):
+    thresholds = ThresholdsField(required=True, metadata={"example": {"toxicity": {"hold": 0.3, "reject": 0.9}}})
+
+
+class ThresholdsOutSchema(Schema):
+    article_id = fields.String()
+    overrides = fields.Dict(keys=fields.String(), values=fields.Dict(), allow_none=True)
+    effective = fields.Dict(keys=fields.String(), values=fields.Dict())

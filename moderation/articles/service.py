@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import ARTICLE_ID_PATTERN, Article
 from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
+from moderation.toxicity.thresholds import merge, validate_overrides
 
 
 class ArticleNotFound(NotFound):
@@ -51,3 +53,28 @@ def get_article(*, session: Session, article_id: str) -> Article:
     if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
     return article
+
+
+def set_thresholds(
+    *, session: Session, article_id: str, thresholds: dict[str, dict[str, float]] | None, actor: str
+) -> Article:
+    """Replace the article's threshold overrides (``None`` clears them); audited, commits."""
+    article = get_article(session=session, article_id=article_id)
+    before = article.thresholds
+    article.thresholds = validate_overrides(thresholds) if thresholds else None
+    record_action(
+        session,
+        actor=actor,
+        action="article.thresholds_changed",
+        article_id=article_id,
+        details={"from": before, "to": article.thresholds},
+    )
+    session.commit()
+    return article
+
+
+def article_thresholds(
+    *, session: Session, article_id: str, base: Mapping[str, Mapping[str, float]]
+) -> dict[str, object]:
+    article = get_article(session=session, article_id=article_id)
+    return {"article_id": article.id, "overrides": article.thresholds, "effective": merge(base, article.thresholds)}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.articles.schemas import ArticleInSchema, ArticleOutSchema
-from moderation.articles.service import get_article, register_article
+from moderation.articles.schemas import ArticleInSchema, ArticleOutSchema, ThresholdsInSchema, ThresholdsOutSchema
+from moderation.articles.service import article_thresholds, get_article, register_article, set_thresholds
 from moderation.extensions import current_session
 from moderation.http import Blueprint
 from moderation.moderators.auth import current_actor, moderator_required
+from moderation.state import current_settings
 
 bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description="Articles that carry comments.")
 
@@ -28,3 +29,25 @@ def put_article(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
 @bp.response(200, ArticleOutSchema)
 def read_article(article_id: str) -> Any:
     return get_article(session=current_session(), article_id=article_id)
+
+
+@bp.route("/<article_id>/thresholds", methods=["GET"])
+@moderator_required
+@bp.response(200, ThresholdsOutSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+def read_thresholds(article_id: str) -> Any:
+    """This story's overrides and the thresholds its comments are judged by."""
+    return article_thresholds(session=current_session(), article_id=article_id, base=current_settings().thresholds)
+
+
+@bp.route("/<article_id>/thresholds", methods=["PUT"])
+@moderator_required
+@bp.arguments(ThresholdsInSchema)
+@bp.response(200, ThresholdsOutSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+def put_thresholds(data: dict[str, Any], article_id: str) -> Any:
+    """Replace this story's overrides (a story under attack can be stricter); ``{}`` clears them. Audited."""
+    set_thresholds(
+        session=current_session(), article_id=article_id, thresholds=data["thresholds"], actor=current_actor()
+    )
+    return article_thresholds(session=current_session(), article_id=article_id, base=current_settings().thresholds)

@@ -17,6 +17,8 @@ class SubmissionSchema(Schema):
     body = Text(required=True)
     parent_id = id_field(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    #: The reader saw a nudge for this text and sends it anyway (only meaningful with nudge mode on).
+    nudge_acknowledged = fields.Boolean(load_default=False)
 
     @validates("author_name")
     def _author_name_length(self, value: str, **_: Any) -> None:

@@ -54,7 +54,12 @@ def list_comments(query: dict[str, Any], article_id: str) -> Any:
 @bp.arguments(SubmissionSchema)
 @bp.response(201, SubmittedCommentSchema, description="Published.")
 @bp.alt_response(202, schema=SubmittedCommentSchema, description="Stored and held for review; not public yet.")
-@bp.alt_response(422, schema=ProblemSchema, description="Rejected by the moderation policy (stored for audit).")
+@bp.alt_response(
+    422,
+    schema=ProblemSchema,
+    description="Rejected by the moderation policy (stored for audit), or, with nudge mode on, a first submission "
+    "the model would hold or reject (type ...:comment-nudge, nothing stored): resend with nudge_acknowledged.",
+)
 def post_comment(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
     state = current_state()
     comment = submit_comment(
@@ -63,6 +68,7 @@ def post_comment(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
         submission=Submission(article_id=article_id, **data),
         thresholds=state.settings.thresholds,
         auto_create_articles=state.settings.auto_create_articles,
+        nudge=state.settings.nudge_enabled,
     )
     if comment.status is CommentStatus.REJECTED:
         raise CommentRejected(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -67,24 +68,45 @@ def list_queue(
 def decide(*, session: Session, comment_id: int, action: DecisionAction, reason: str, moderator_name: str) -> Comment:
     """Apply a moderator's decision: resolve open reports, audit the change, emit events, commit."""
     comment = get_comment(session, comment_id)
+    apply_decision(session, comment=comment, action=action, reason=reason, moderator_name=moderator_name)
+    session.commit()
+    return comment
+
+
+def apply_decision(
+    session: Session,
+    *,
+    comment: Comment,
+    action: DecisionAction,
+    reason: str,
+    moderator_name: str,
+    context: dict[str, Any] | None = None,
+) -> None:
+    """One comment's decision inside the caller's unit of work, so bulk decisions (a whole campaign) audit and
+    announce each comment exactly like a single decision; ``context`` (e.g. the campaign id) goes into both."""
     before = comment.status
     after = CommentStatus.PUBLISHED if action is DecisionAction.APPROVE else CommentStatus.REJECTED
     comment.status = after
     comment.moderated_at = utcnow()
     comment.moderated_by = moderator_name
+    comment.needs_rescore = False
     resolved = _resolve_reports(session, comment, "dismissed" if action is DecisionAction.APPROVE else "upheld")
     record(
         session,
         actor=f"moderator:{moderator_name}",
         action=action.audit_action,
         comment=comment,
-        details={"from": before.value, "to": after.value, "reason": reason, "reports_resolved": resolved},
+        details={
+            "from": before.value,
+            "to": after.value,
+            "reason": reason,
+            "reports_resolved": resolved,
+            **(context or {}),
+        },
     )
-    extra = {"decision": {"action": action.value, "reason": reason, "moderator": moderator_name}}
+    extra = {"decision": {"action": action.value, "reason": reason, "moderator": moderator_name, **(context or {})}}
     changed = (EVENT_FOR_STATUS[after],) if before is not after else ()
     emit(session, event_types=(EventType.MODERATED, *changed), comment=comment, extra=extra)
-    session.commit()
-    return comment
 
 
 def _resolve_reports(session: Session, comment: Comment, resolution: str) -> int:

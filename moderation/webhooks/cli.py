@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import signal
 import time
-from types import FrameType
 
 import click
 from flask.cli import AppGroup
@@ -12,6 +10,7 @@ from flask.cli import AppGroup
 from moderation.extensions import current_session, db
 from moderation.state import current_settings
 from moderation.webhooks.delivery import run_once
+from moderation.workers import stop_on_signals
 
 cli = AppGroup("webhooks", help="Webhook delivery.")
 
@@ -22,15 +21,8 @@ cli = AppGroup("webhooks", help="Webhook delivery.")
 def worker(once: bool, batch: int) -> None:
     """Deliver outbox events until SIGTERM/SIGINT; a round in progress finishes first."""
     settings = current_settings()
-    stopping = False
-
-    def stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
-        nonlocal stopping
-        stopping = True
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        while not stopping:
+    with stop_on_signals() as stopping:
+        while not stopping():
             sent = run_once(current_session(), settings=settings, batch=batch)
             db.session.remove()
             if once:
@@ -38,6 +30,3 @@ def worker(once: bool, batch: int) -> None:
                 return
             if sent < batch:
                 time.sleep(settings.webhook_poll_seconds)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

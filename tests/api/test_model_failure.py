@@ -1,4 +1,5 @@
-"""A model that fails or misses its deadline holds the comment with ``model_unavailable``: stored, never public."""
+"""A model that fails or misses its deadline holds the comment (``model_unavailable`` / ``model_timeout``): stored,
+never public, and flagged for the background re-score."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from moderation.comments.models import Comment, CommentStatus
-from moderation.filters.toxicity import build_scorer
 from moderation.state import current_state
+from moderation.toxicity.scorer import build_scorer
 from moderation.webhooks.models import OutboxEvent
 from tests.factories import ARTICLE_ID, make_article
 from tests.fakes import BlockingScorer, FailingScorer
@@ -24,16 +25,17 @@ def use_scorer(app: Any, scorer: Any) -> None:
         current_state().pipeline.scorer = scorer
 
 
-def assert_held_for_model(client: FlaskClient, session: Any) -> None:
+def assert_held_for_model(client: FlaskClient, session: Any, code: str = "model_unavailable") -> None:
     response = client.post(URL, json={"author_name": "A", "body": BODY})
     assert response.status_code == 202
-    assert response.json["reasons"] == [{"code": "model_unavailable", "message": response.json["message"]}]
+    assert response.json["reasons"] == [{"code": code, "message": response.json["message"]}]
     stored = session.scalars(select(Comment)).one()
-    assert (stored.status, stored.body, stored.toxicity_scores, stored.model_id) == (
+    assert (stored.status, stored.body, stored.toxicity_scores, stored.model_id, stored.needs_rescore) == (
         CommentStatus.PENDING,
         BODY,
         None,
         None,
+        True,
     )
     assert client.get(URL).json["threads"] == []
     assert set(session.scalars(select(OutboxEvent.type))) == {"comment.created", "comment.held"}
@@ -51,7 +53,7 @@ def test_scorer_timeout_holds_the_comment(app: Any, client: FlaskClient, session
     scorer = BlockingScorer()
     use_scorer(app, scorer)
     try:
-        assert_held_for_model(client, session)
+        assert_held_for_model(client, session, code="model_timeout")
     finally:
         scorer.release.set()
 
@@ -61,13 +63,14 @@ def test_real_detoxify_loader_with_missing_checkpoint_holds(
 ) -> None:
     make_article(session)
     missing = tmp_path / "does-not-exist.ckpt"
-    use_scorer(app, build_scorer(model="checkpoint", checkpoint=str(missing), config_dir=str(tmp_path)))
+    scorer = build_scorer(model="checkpoint", model_dir=tmp_path, checkpoint=str(missing), config_dir=str(tmp_path))
+    use_scorer(app, scorer)
     assert_held_for_model(client, session)
 
 
-def test_without_model_every_comment_is_held(app: Any, client: FlaskClient, session: Any) -> None:
+def test_without_model_every_comment_is_held(app: Any, client: FlaskClient, session: Any, tmp_path: Any) -> None:
     make_article(session)
-    use_scorer(app, build_scorer(model="none", checkpoint=None, config_dir=None))
+    use_scorer(app, build_scorer(model="none", model_dir=tmp_path))
     assert_held_for_model(client, session)
 
 

@@ -9,9 +9,9 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from moderation.comments.models import CommentStatus
+from moderation.comments.models import Comment, CommentStatus
 from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_TITLE
 from moderation.reports.models import Report, ReportReason
 from tests.factories import make_comment
@@ -195,3 +195,23 @@ def test_network_failure_keeps_the_text_and_asks_to_retry(page: Any, demo_url: s
     expect(widget.locator(".kommentare-compose [role=status]")).to_contain_text("Keine Verbindung")
     expect(widget.get_by_label("Kommentar", exact=True)).to_have_value("Geht das gerade?")
     expect(widget.get_by_role("button", name="Kommentar senden")).to_be_enabled()
+
+
+@pytest.mark.parametrize("settings_overrides", [{"demo_page": True, "nudge_enabled": True}])
+def test_nudge_points_at_the_sentence_and_send_anyway_holds_it(page: Any, demo_url: str, session: Any) -> None:
+    widget = open_page(page, demo_url)
+    text = "Guter Artikel. Aber der Autor ist dumm!"
+    write(widget, name="Dora", body=text)
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+    status = widget.locator(".kommentare-compose [role=status]")
+    expect(status).to_contain_text("Möchten Sie ihn umformulieren?")
+    expect(status).to_contain_text("„Aber der Autor ist dumm!“")
+    box = widget.get_by_label("Kommentar", exact=True)
+    selected = box.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)")
+    assert selected == "Aber der Autor ist dumm!"
+    assert session.scalar(select(func.count()).select_from(Comment)) == 0
+
+    widget.get_by_role("button", name="Trotzdem senden").click()
+    expect(status).to_have_text("Ihr Kommentar wird vor der Veröffentlichung von unserer Moderation geprüft.")
+    assert session.scalars(select(Comment.status)).all() == [CommentStatus.PENDING]

@@ -141,7 +141,10 @@
     const body = field(parent ? `Ihre Antwort an ${parent.author_name}` : "Kommentar", textarea, counter);
     const fields = { author_name: name, email, body };
     const status = el("p", { class: "kommentare-status", role: "status", "aria-live": "polite" });
-    const submit = el("button", { type: "submit", class: "kommentare-submit" }, parent ? "Antwort senden" : "Kommentar senden");
+    const submitLabel = parent ? "Antwort senden" : "Kommentar senden";
+    const submit = el("button", { type: "submit", class: "kommentare-submit" }, submitLabel);
+    // Nudge mode: the server named a sentence; sending the very same text again means "send it anyway".
+    let nudgedText = null;
     const cancel = onCancel && el("button", { type: "button", class: "kommentare-secondary", onclick: onCancel }, "Abbrechen");
     const form = el("form", { class: parent ? "kommentare-form kommentare-reply-form" : "kommentare-form", novalidate: true },
       el("div", { class: "kommentare-row" }, name.wrapper, email.wrapper), body.wrapper,
@@ -151,6 +154,9 @@
       counter.classList.toggle("kommentare-counter-full", textarea.value.length >= BODY_MAX);
     };
     textarea.addEventListener("input", updateCounter);
+    textarea.addEventListener("input", () => {
+      if (nudgedText !== null && textarea.value !== nudgedText) { nudgedText = null; submit.textContent = submitLabel; }
+    });
     updateCounter();
 
     const say = (text, kind) => { status.textContent = text; status.dataset.kind = kind; };
@@ -179,6 +185,7 @@
       const payload = { author_name: name.control.value.trim(), body: textarea.value };
       if (email.control.value.trim()) payload.email = email.control.value.trim();
       if (parent) payload.parent_id = parent.id;
+      if (nudgedText !== null && payload.body === nudgedText) payload.nudge_acknowledged = true;
       const missing = {};
       if (!payload.author_name) missing.author_name = ["Must not be empty."];
       if (!payload.body.trim()) missing.body = ["Must not be empty."];
@@ -198,6 +205,7 @@
         form.removeAttribute("aria-busy");
       }
       const { status: code, data } = result;
+      if (code === 201 || code === 202) { nudgedText = null; submit.textContent = submitLabel; }
       if (code === 201) {
         textarea.value = "";
         updateCounter();
@@ -209,6 +217,12 @@
         textarea.value = "";
         updateCounter();
         say(data.message || "Ihr Kommentar wird vor der Veröffentlichung von unserer Moderation geprüft.", "info");
+      } else if (code === 422 && data.nudge) {
+        nudgedText = payload.body;
+        submit.textContent = "Trotzdem senden";
+        say(`${data.detail} „${data.nudge.sentence}“`, "warning");
+        textarea.focus();
+        textarea.setSelectionRange(data.nudge.start, data.nudge.end);
       } else if (code === 422) {
         say(data.detail || "Ihr Kommentar verstößt gegen unsere Diskussionsregeln.", "error");
         textarea.focus();

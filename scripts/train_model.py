@@ -1,0 +1,433 @@
+"""Train the bundled German+English toxicity model and write it in Detoxify's checkpoint format.
+
+Usage (from the repository root)::
+
+    python scripts/train_model.py --data ../shared/datasets --out moderation/toxicity/bundled
+
+Why a model trained from scratch: the pretrained Detoxify checkpoints are English-only or hundreds of MB, and only
+GermEval 2018 and Davidson et al. may train shipped weights. The result is a tiny ``BertForSequenceClassification``
+(≤ 10 MB) with its own WordPiece vocabulary, loadable offline by plain ``detoxify``.
+
+Why it is built the way it is: attention queries start at zero, so every head attends uniformly and ``[CLS]``
+begins as the mean of the token values — a bag-of-subwords classifier that training can then refine into real
+attention. The GermEval test file is never used for training or selection; it is scored once, at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tokenizers
+import torch
+import transformers
+from torch import nn
+from transformers import BertConfig, BertForMaskedLM, BertForSequenceClassification, BertTokenizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import toxicity_data as td
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODEL_TYPE = "kommentare-small"
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # ids 0-4 in the trained vocab
+MASK_ID = SPECIAL_TOKENS.index("[MASK]")
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """Every knob that changes the weights; all of it is written to the model card."""
+
+    seed: int = 13
+    split_seed: int = 2018
+    vocab_size: int = 16000
+    hidden: int = 128
+    layers: int = 1
+    heads: int = 2
+    intermediate: int = 256
+    max_len: int = 128
+    dropout: float = 0.1
+    init_range: float = 0.02
+    token_dropout: float = 0.1
+    mlm_epochs: int = 0
+    mlm_lr: float = 2e-3
+    epochs: int = 12
+    patience: int = 3
+    batch_size: int = 32
+    lr: float = 2e-3
+    weight_decay: float = 0.01
+    german_weight: float = 3.0
+    davidson_per_epoch: int = 6000
+    label_weights: tuple[float, ...] = (2.0, 1.0, 1.0, 1.0)
+    val_fraction: float = 0.15
+    davidson_holdout: float = 0.15
+
+
+@dataclass
+class Encoded:
+    """Token ids (unpadded lists) with label/mask/weight tensors for one split."""
+
+    ids: list[list[int]]
+    labels: torch.Tensor
+    mask: torch.Tensor
+    weight: torch.Tensor
+    german: torch.Tensor
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, Hyper]:
+    """CLI: paths plus an override flag for every field of :class:`Hyper`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO_ROOT.parent / "shared" / "datasets")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "moderation" / "toxicity" / "bundled")
+    parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (recorded for reproducibility)")
+    defaults = Hyper()
+    for name, value in asdict(defaults).items():
+        if not isinstance(value, tuple):
+            parser.add_argument("--" + name.replace("_", "-"), type=type(value), default=value)
+    args = parser.parse_args(argv)
+    fields = {k: getattr(args, k) for k in asdict(defaults) if not isinstance(getattr(defaults, k), tuple)}
+    return args, Hyper(**fields)
+
+
+def seed_everything(seed: int, threads: int) -> None:
+    """Fix every random source and force deterministic kernels so a rerun reproduces the checkpoint."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+
+
+def load_splits(data: Path, hp: Hyper) -> dict[str, list[td.Example]]:
+    """GermEval train → train/val (val picks epoch and threshold); Davidson → train/held-out; GermEval test as is."""
+    ge_train, ge_val = td.stratified_split(td.read_germeval(data / td.GERMEVAL_TRAIN), hp.val_fraction, hp.split_seed)
+    dav_train, dav_test = td.stratified_split(td.read_davidson(data / td.DAVIDSON), hp.davidson_holdout, hp.split_seed)
+    return {
+        "train": ge_train + dav_train,
+        "germeval_val": ge_val,
+        "germeval_test": td.read_germeval(data / td.GERMEVAL_TEST),
+        "davidson_test": dav_test,
+    }
+
+
+def build_tokenizer(texts: list[str], hp: Hyper, hf_dir: Path) -> BertTokenizer:
+    """Train a lower-cased WordPiece vocab on the training texts, then reload it exactly as Detoxify will."""
+    vocab = td.train_wordpiece(texts, hp.vocab_size, SPECIAL_TOKENS)
+    hf_dir.mkdir(parents=True, exist_ok=True)
+    (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer_config = {
+        "tokenizer_class": "BertTokenizer",
+        "do_lower_case": True,
+        "model_max_length": hp.max_len,
+        **dict(zip(["pad_token", "unk_token", "cls_token", "sep_token", "mask_token"], SPECIAL_TOKENS, strict=True)),
+    }
+    (hf_dir / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=2) + "\n", encoding="utf-8")
+    tokenizer: BertTokenizer = BertTokenizer.from_pretrained(str(hf_dir))
+    if tokenizer.convert_ids_to_tokens(list(range(len(vocab)))) != vocab:
+        raise RuntimeError("BertTokenizer did not read vocab.txt back line for line")
+    return tokenizer
+
+
+def encode(examples: list[td.Example], tokenizer: BertTokenizer, hp: Hyper) -> Encoded:
+    """Tokenise once up front; German rows get ``german_weight`` so 4k German tweets are not drowned by 21k English."""
+    ids = tokenizer([e.text for e in examples], truncation=True, max_length=hp.max_len)["input_ids"]
+    weight = [hp.german_weight if e.source == "germeval" else 1.0 for e in examples]
+    return Encoded(
+        ids=ids,
+        labels=torch.tensor([e.labels for e in examples]),
+        mask=torch.tensor([e.mask for e in examples]),
+        weight=torch.tensor(weight),
+        german=torch.tensor([e.source == "germeval" for e in examples]),
+    )
+
+
+def build_model(hp: Hyper, vocab_size: int) -> BertForSequenceClassification:
+    """A tiny BERT whose attention queries start at zero (uniform attention ⇒ [CLS] = mean of token values).
+
+    Only the query is zeroed: with both query and key at zero their gradients would both vanish and attention
+    could never leave the uniform start.
+    """
+    settings: dict[str, Any] = {
+        "vocab_size": vocab_size,
+        "hidden_size": hp.hidden,
+        "num_hidden_layers": hp.layers,
+        "num_attention_heads": hp.heads,
+        "intermediate_size": hp.intermediate,
+        "max_position_embeddings": hp.max_len,
+        "type_vocab_size": 1,
+        "initializer_range": hp.init_range,
+        "hidden_dropout_prob": hp.dropout,
+        "attention_probs_dropout_prob": hp.dropout,
+        "num_labels": len(td.LABELS),
+        "problem_type": "multi_label_classification",
+        "id2label": dict(enumerate(td.LABELS)),
+        "label2id": {label: i for i, label in enumerate(td.LABELS)},
+    }
+    model = BertForSequenceClassification(BertConfig(**settings))
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if ".attention.self.query." in name:
+                parameter.zero_()
+    return model
+
+
+def collate(ids: list[list[int]], token_dropout: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad a batch; in training replace a random share of word pieces (never special tokens) with [MASK].
+
+    Token dropout keeps the model from leaning on a single swear word and is cheap data augmentation.
+    """
+    width = max(len(row) for row in ids)
+    input_ids = torch.zeros(len(ids), width, dtype=torch.long)
+    attention = torch.zeros(len(ids), width, dtype=torch.long)
+    for i, row in enumerate(ids):
+        input_ids[i, : len(row)] = torch.tensor(row)
+        attention[i, : len(row)] = 1
+    if token_dropout > 0:
+        drop = (torch.rand(input_ids.shape) < token_dropout) & (input_ids >= len(SPECIAL_TOKENS))
+        input_ids = input_ids.masked_fill(drop, MASK_ID)
+    return input_ids, attention
+
+
+@torch.no_grad()
+def predict(model: BertForSequenceClassification, ids: list[list[int]], batch_size: int = 256) -> np.ndarray:
+    """Sigmoid scores for every label, the same computation ``Detoxify.predict`` performs."""
+    model.eval()  # type: ignore[no-untyped-call]
+    chunks = []
+    for start in range(0, len(ids), batch_size):
+        input_ids, attention = collate(ids[start : start + batch_size])
+        chunks.append(torch.sigmoid(model(input_ids=input_ids, attention_mask=attention).logits).numpy())
+    return np.concatenate(chunks)
+
+
+def masked_loss(logits: torch.Tensor, batch: Encoded, label_weights: torch.Tensor) -> torch.Tensor:
+    """Multi-label BCE that ignores unknown labels (mask 0) and applies per-row and per-label weights."""
+    bce = nn.functional.binary_cross_entropy_with_logits(logits, batch.labels, reduction="none")
+    weights = batch.mask * batch.weight[:, None] * label_weights[None, :]
+    return (bce * weights).sum() / weights.sum()
+
+
+def epoch_rows(data: Encoded, davidson_per_epoch: int) -> list[int]:
+    """Shuffled row order for one epoch: every German row plus a fresh random sample of the English rows.
+
+    Sampling English per epoch balances the languages and keeps an epoch fast while still showing all of Davidson
+    over the run.
+    """
+    german = torch.nonzero(data.german).flatten()
+    english = torch.nonzero(~data.german).flatten()
+    english = english[torch.randperm(len(english))[:davidson_per_epoch]]
+    rows = torch.cat([german, english])
+    return rows[torch.randperm(len(rows))].tolist()
+
+
+def length_batches(rows: list[int], ids: list[list[int]], batch_size: int) -> list[list[int]]:
+    """Cut already-shuffled rows into batches of similar length, in random batch order.
+
+    Tweets average ~25 word pieces but a random batch pads to its longest (often 80+), so sorting within windows
+    of 50 batches cuts the work about threefold while every batch stays a random draw from the data.
+    """
+    window = batch_size * 50
+    batches = []
+    for start in range(0, len(rows), window):
+        chunk = sorted(rows[start : start + window], key=lambda row: len(ids[row]))
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[i] for i in torch.randperm(len(batches)).tolist()]
+
+
+def run_epoch(
+    model: BertForSequenceClassification, data: Encoded, optim: torch.optim.Optimizer, sched: object, hp: Hyper
+) -> float:
+    """One pass over the shuffled training set; returns the mean loss."""
+    model.train()
+    order = epoch_rows(data, hp.davidson_per_epoch)
+    label_weights = torch.tensor(hp.label_weights)
+    total = 0.0
+    for rows in length_batches(order, data.ids, hp.batch_size):
+        input_ids, attention = collate([data.ids[i] for i in rows], hp.token_dropout)
+        batch = Encoded([], data.labels[rows], data.mask[rows], data.weight[rows], data.german[rows])
+        loss = masked_loss(model(input_ids=input_ids, attention_mask=attention).logits, batch, label_weights)
+        optim.zero_grad()
+        loss.backward()  # type: ignore[no-untyped-call]
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optim.step()
+        sched.step()  # type: ignore[attr-defined]
+        total += loss.item() * len(rows)
+    return total / len(order)
+
+
+def mlm_batch(ids: list[list[int]], vocab_size: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """BERT masking: 15% of word pieces are targets; 80% of those become [MASK], 10% a random piece, 10% stay."""
+    input_ids, attention = collate(ids)
+    targets = (torch.rand(input_ids.shape) < 0.15) & (input_ids >= len(SPECIAL_TOKENS))
+    labels = input_ids[targets]
+    roll = torch.rand(input_ids.shape)
+    input_ids = input_ids.masked_fill(targets & (roll < 0.8), MASK_ID)
+    random_ids = torch.randint(len(SPECIAL_TOKENS), vocab_size, input_ids.shape)
+    input_ids = torch.where(targets & (roll >= 0.9), random_ids, input_ids)
+    return input_ids, attention, targets, labels
+
+
+def pretrain_mlm(model: BertForSequenceClassification, data: Encoded, hp: Hyper) -> None:
+    """Self-pretraining: masked-LM on the training texts themselves before fine-tuning.
+
+    With no outside corpus allowed, this is the only way to give the encoder some notion of which word pieces
+    behave alike (Krishna et al. 2022 find downstream data alone already makes a useful pre-training corpus).
+    The LM head is tied to the input embeddings and thrown away afterwards.
+    """
+    if hp.mlm_epochs == 0:
+        return
+    mlm = BertForMaskedLM(model.config)
+    mlm.bert = model.bert
+    mlm.cls.predictions.decoder.weight = model.bert.embeddings.word_embeddings.weight
+    optim = torch.optim.AdamW(mlm.parameters(), lr=hp.mlm_lr, weight_decay=hp.weight_decay)
+    rows = int(data.german.sum()) + min(hp.davidson_per_epoch, int((~data.german).sum()))
+    steps = hp.mlm_epochs * -(-rows // hp.batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda step: min(1.0, (step + 1) / 200) * (1 - step / steps))
+    mlm.train()
+    for epoch in range(1, hp.mlm_epochs + 1):
+        batches, total = length_batches(epoch_rows(data, hp.davidson_per_epoch), data.ids, hp.batch_size), 0.0
+        for batch in batches:
+            input_ids, attention, targets, labels = mlm_batch([data.ids[i] for i in batch], model.config.vocab_size)
+            hidden = mlm.bert(input_ids=input_ids, attention_mask=attention)[0][targets]
+            loss = nn.functional.cross_entropy(mlm.cls(hidden), labels)
+            optim.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            nn.utils.clip_grad_norm_(mlm.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            total += loss.item()
+        print(f"mlm epoch {epoch}  loss {total / len(batches):.3f}", flush=True)
+
+
+def train(
+    hp: Hyper, train_set: Encoded, val_set: Encoded, vocab_size: int
+) -> tuple[BertForSequenceClassification, list[dict[str, float]]]:
+    """AdamW with warm-up and linear decay; keep the epoch with the best GermEval-validation toxicity AUC."""
+    model = build_model(hp, vocab_size)
+    pretrain_mlm(model, train_set, hp)
+    optim = torch.optim.AdamW(model.parameters(), lr=hp.lr, weight_decay=hp.weight_decay)
+    rows = int(train_set.german.sum()) + min(hp.davidson_per_epoch, int((~train_set.german).sum()))
+    steps = hp.epochs * -(-rows // hp.batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda step: min(1.0, (step + 1) / 200) * (1 - step / steps))
+    best_auc, best_epoch, best_state, history = -1.0, 0, model.state_dict(), []
+    for epoch in range(1, hp.epochs + 1):
+        loss = run_epoch(model, train_set, optim, sched, hp)
+        auc = td.roc_auc(val_set.labels[:, 0].tolist(), predict(model, val_set.ids)[:, 0].tolist()) or 0.0
+        history.append({"epoch": epoch, "train_loss": round(loss, 4), "val_toxicity_auc": round(auc, 4)})
+        print(f"epoch {epoch:2d}  loss {loss:.4f}  val AUC {auc:.4f}", flush=True)
+        if auc > best_auc:
+            best_auc, best_epoch, best_state = auc, epoch, {k: v.clone() for k, v in model.state_dict().items()}
+        elif epoch - best_epoch >= hp.patience:
+            break  # early stopping: validation AUC has not improved for `patience` epochs
+    model.load_state_dict(best_state)
+    return model, history
+
+
+def evaluate(model: BertForSequenceClassification, split: Encoded, threshold: float) -> dict[str, float | None]:
+    """ROC-AUC for every label the split annotates, plus toxicity F1 at the shipped threshold."""
+    scores = predict(model, split.ids)
+    metrics: dict[str, float | None] = {"n": len(split.ids)}
+    for i, label in enumerate(td.LABELS):
+        known = split.mask[:, i] == 1
+        auc = td.roc_auc(split.labels[known, i].tolist(), scores[known.numpy(), i].tolist()) if known.any() else None
+        metrics[f"{label}_auc"] = None if auc is None else round(auc, 4)
+    metrics["toxicity_f1"] = round(td.f1_at(split.labels[:, 0].tolist(), scores[:, 0].tolist(), threshold), 4)
+    return metrics
+
+
+def save_checkpoint(model: BertForSequenceClassification, out: Path) -> Path:
+    """Write ``{"config", "state_dict"}`` as Detoxify expects, named by its hash; older bundled checkpoints go."""
+    config = {
+        "name": "Kommentare-small",
+        "arch": {
+            "type": "BERT",
+            "args": {
+                "num_classes": len(td.LABELS),
+                "model_type": MODEL_TYPE,
+                "model_name": "BertForSequenceClassification",
+                "tokenizer_name": "BertTokenizer",
+            },
+        },
+        "dataset": {"type": "GermEval2018+Davidson2017", "args": {"classes": list(td.LABELS)}},
+    }
+    state_dict = {key: value.detach().clone().contiguous() for key, value in model.state_dict().items()}
+    staging = out / f"{MODEL_TYPE}.ckpt.partial"
+    torch.save({"config": config, "state_dict": state_dict}, staging)
+    final = out / f"{MODEL_TYPE}-{td.sha256_file(staging)[:8]}.ckpt"
+    for old in out.glob(f"{MODEL_TYPE}-*.ckpt"):
+        old.unlink()
+    staging.replace(final)
+    return final
+
+
+def write_bundle(out: Path, model: BertForSequenceClassification, tokenizer_dir: Path) -> Path:
+    """Write the HF config dir (config.json, vocab.txt, tokenizer_config.json) and the checkpoint into ``out``."""
+    hf_dir = out / MODEL_TYPE
+    hf_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("vocab.txt", "tokenizer_config.json"):
+        (hf_dir / name).write_bytes((tokenizer_dir / name).read_bytes())
+    model.config.save_pretrained(str(hf_dir))
+    return save_checkpoint(model, out)
+
+
+def model_card(args: argparse.Namespace, hp: Hyper, checkpoint: Path, results: dict[str, object]) -> dict[str, object]:
+    """Everything needed to audit or reproduce the bundled model."""
+    data_files = (td.GERMEVAL_TRAIN, td.GERMEVAL_TEST, td.DAVIDSON)
+    return {
+        "checkpoint": checkpoint.name,
+        "checkpoint_sha256": td.sha256_file(checkpoint),
+        "model_type": MODEL_TYPE,
+        "classes": list(td.LABELS),
+        "label_mapping": td.LABEL_MAPPING,
+        "text_cleaning": td.clean_text.__doc__.split("\n\n")[1].strip() if td.clean_text.__doc__ else "",
+        "seeds": {"torch": hp.seed, "split": hp.split_seed},
+        "data_sha256": {name: td.sha256_file(args.data / name) for name in data_files},
+        "splits": "GermEval train: 15% stratified validation (epoch + threshold); Davidson: 15% stratified held out",
+        "hyperparameters": {**asdict(hp), "threads": args.threads},
+        "versions": {
+            "python": sys.version.split()[0],
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "tokenizers": tokenizers.__version__,
+        },
+        "command": "python scripts/train_model.py " + " ".join(sys.argv[1:]),
+        **results,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train, pick the threshold on validation, score the held-out sets once, and write the bundle."""
+    started = time.monotonic()
+    args, hp = parse_args(argv)
+    seed_everything(hp.seed, args.threads)
+    splits = load_splits(args.data, hp)
+    with tempfile.TemporaryDirectory() as tmp:
+        tokenizer = build_tokenizer([e.text for e in splits["train"]], hp, Path(tmp))
+        encoded = {name: encode(examples, tokenizer, hp) for name, examples in splits.items()}
+        model, history = train(hp, encoded["train"], encoded["germeval_val"], len(tokenizer))
+        val_scores = predict(model, encoded["germeval_val"].ids)[:, 0].tolist()
+        threshold, _ = td.best_f1_threshold(encoded["germeval_val"].labels[:, 0].tolist(), val_scores)
+        metrics = {name: evaluate(model, encoded[name], threshold) for name in splits if name != "train"}
+        args.out.mkdir(parents=True, exist_ok=True)
+        checkpoint = write_bundle(args.out, model, Path(tmp))
+    results = {
+        "threshold": round(threshold, 6),
+        "threshold_selection": "max toxicity F1 on the GermEval validation split",
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "history": history,
+        "metrics": metrics,
+        "training_time_s": round(time.monotonic() - started, 1),
+    }
+    card = model_card(args, hp, checkpoint, results)
+    (args.out / "model-card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({"checkpoint": checkpoint.name, "threshold": threshold, "metrics": metrics}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
