@@ -1,57 +1,107 @@
 """Runs every submission through normalisation, rules, toxicity scoring and the policy.
 
-A failing stage never publishes: rule or model errors and model time-outs become a *hold* with a reason code,
-so the comment is stored for a human instead of being dropped or waved through.
+A failing stage never publishes: rule or model errors become a *hold* with a reason code (``rules_unavailable``,
+``model_unavailable``), and a score that misses its deadline becomes a hold with ``model_timeout``; comments held
+for a model reason are re-scored by the background job (``flask models rescore``), so none is lost.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from moderation.filters.normalize import normalize
 from moderation.filters.policy import HOLD_MESSAGE, decide, rule_reasons, toxicity_reasons
-from moderation.filters.rules import Ruleset, check_links, check_narratives
-from moderation.filters.toxicity import ModelUnavailable, Scorer
-from moderation.filters.verdicts import Action, Reason, RuleHit, Verdict
+from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
+from moderation.filters.verdicts import (
+    MODEL_TIMEOUT,
+    MODEL_UNAVAILABLE,
+    Action,
+    Reason,
+    RuleHit,
+    ShadowVerdict,
+    Verdict,
+)
+from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
+from moderation.toxicity.loading import ModelUnavailable
+from moderation.toxicity.scorer import Scorer
 
 log = logging.getLogger(__name__)
+shadow_log = logging.getLogger("moderation.filters.shadow")
+
+#: How often (seconds) the pipeline checks whether its rule file changed on disk.
+RULESET_WATCH_SECONDS = 10.0
 
 
 class ModerationPipeline:
-    """Process-wide: one scorer, one rule set, one inference thread (the model is not re-entrant-safe to share)."""
+    """Process-wide: one scorer behind one micro-batcher, one rule set (and perhaps one in shadow mode).
 
-    def __init__(self, *, scorer: Scorer, ruleset: Ruleset, timeout_seconds: float) -> None:
+    The rule sets sit in ``RulesetHolder``s: an edited rule file is picked up within ``watch_seconds`` if it
+    loads cleanly, otherwise the error is logged and the last good rule set stays in force.
+    """
+
+    def __init__(
+        self,
+        *,
+        scorer: Scorer,
+        ruleset: Ruleset,
+        timeout_seconds: float,
+        max_batch: int = 16,
+        token_budget: int = 4096,
+        shadow_ruleset: Ruleset | None = None,
+        watch_seconds: float = RULESET_WATCH_SECONDS,
+    ) -> None:
         self.scorer = scorer
-        self.ruleset = ruleset
+        self.rules = RulesetHolder(ruleset, watch_seconds=watch_seconds)
+        self.shadow_rules = RulesetHolder(shadow_ruleset, watch_seconds=watch_seconds) if shadow_ruleset else None
         self.timeout_seconds = timeout_seconds
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="toxicity")
+        self.batcher = MicroBatcher(lambda: self.scorer, max_batch=max_batch, token_budget=token_budget)
+        if ruleset.shadow:
+            log.warning("rule set %s is in shadow mode: its decisions are recorded, not enforced", ruleset.version_id)
 
-    def warm_up(self) -> None:
-        """Load the model on the inference thread now, so the first reader does not wait (or time out) for it."""
+    @property
+    def ruleset(self) -> Ruleset:
+        return self.rules.current
+
+    @ruleset.setter
+    def ruleset(self, ruleset: Ruleset) -> None:
+        self.rules.replace(ruleset)
+
+    @property
+    def shadow_ruleset(self) -> Ruleset | None:
+        return self.shadow_rules.current if self.shadow_rules else None
+
+    @shadow_ruleset.setter
+    def shadow_ruleset(self, ruleset: Ruleset | None) -> None:
+        self.shadow_rules = RulesetHolder(ruleset, watch_seconds=self.rules.watch_seconds) if ruleset else None
+
+    def load_model(self) -> None:
+        """Load the model now, in this process; raises ``ModelUnavailable`` with the fix (used at start-up)."""
         load = getattr(self.scorer, "load", None)
         if load is not None:
-            self._executor.submit(self._load_logged, load)
-
-    @staticmethod
-    def _load_logged(load: Callable[[], None]) -> None:
-        try:
             load()
-            log.info("toxicity model loaded")
-        except Exception:
-            log.exception("toxicity model failed to load; comments will be held for review")
+            log.info("toxicity model %s loaded", self.scorer.model_id)
 
-    def moderate(self, text: str, *, thresholds: Mapping[str, Mapping[str, float]]) -> Verdict:
-        hits, rule_failure = self._apply_rules(text)
+    def moderate(
+        self, text: str, *, thresholds: Mapping[str, Mapping[str, float]], timeout: float | None = None
+    ) -> Verdict:
+        """``timeout`` overrides the per-request deadline (the re-score job is not serving a waiting reader)."""
+        ruleset = self.ruleset
+        hits, rule_failure = self._apply_rules(text, ruleset)
+        shadow_hits: tuple[RuleHit, ...] | None = None
+        if ruleset.shadow:  # a rule file in shadow mode is recorded, not enforced
+            shadow_hits, hits = hits, ()
         findings = rule_reasons(hits)
         if rule_failure:
             findings += ((Action.HOLD, rule_failure),)
         scores: dict[str, float] | None = None
+        model_findings: tuple[tuple[Action, Reason], ...] = ()
         if not any(action is Action.REJECT for action, _ in findings):
-            scores, model_failure = self._score(text)
-            findings += toxicity_reasons(scores, thresholds) if scores is not None else ((Action.HOLD, model_failure),)
+            scores, model_failure = self._score(text, timeout or self.timeout_seconds)
+            model_findings = (
+                toxicity_reasons(scores, thresholds) if scores is not None else ((Action.HOLD, model_failure),)
+            )
+            findings += model_findings
         action, reasons = decide(findings)
         return Verdict(
             action=action,
@@ -59,26 +109,56 @@ class ModerationPipeline:
             hits=hits,
             scores=scores,
             model_id=self.scorer.model_id if scores is not None else None,
-            ruleset_version=self.ruleset.version_id,
+            ruleset_version=ruleset.version_id,
             thresholds={label: dict(levels) for label, levels in thresholds.items()},
+            shadow=self._shadow(text, ruleset, shadow_hits, model_findings, action),
         )
 
-    def _apply_rules(self, text: str) -> tuple[tuple[RuleHit, ...], Reason | None]:
+    def _apply_rules(self, text: str, ruleset: Ruleset) -> tuple[tuple[RuleHit, ...], Reason | None]:
         try:
-            return check_links(text, self.ruleset) + check_narratives(normalize(text), self.ruleset), None
+            return evaluate(text, ruleset), None
         except Exception:
             log.exception("rule evaluation failed; holding the comment")
             return (), Reason("rules_unavailable", HOLD_MESSAGE)
 
-    def _score(self, text: str) -> tuple[dict[str, float] | None, Reason]:
-        unavailable = Reason("model_unavailable", HOLD_MESSAGE)
-        future = self._executor.submit(self.scorer.score, [text])
+    def _shadow(
+        self,
+        text: str,
+        enforced: Ruleset,
+        hits: tuple[RuleHit, ...] | None,
+        model_findings: tuple[tuple[Action, Reason], ...],
+        action: Action,
+    ) -> ShadowVerdict | None:
+        """The shadow rule set's decision with the same toxicity findings; never raises, never enforced."""
+        candidate = enforced if hits is not None else self.shadow_ruleset
+        if candidate is None:
+            return None
         try:
-            return future.result(timeout=self.timeout_seconds)[0], unavailable
-        except FutureTimeout:
-            log.warning("toxicity scoring exceeded %.2fs; holding the comment", self.timeout_seconds)
+            hits = hits if hits is not None else evaluate(text, candidate)
+            shadow_action, reasons = decide(rule_reasons(hits) + model_findings)
+        except Exception:
+            log.exception("shadow rule set %s failed; nothing recorded", candidate.version_id)
+            return None
+        if shadow_action is not action:
+            rule_ids = ", ".join(sorted({hit.rule_id for hit in hits})) or "-"
+            shadow_log.info(
+                "shadow %s would %s (enforced: %s): %s",
+                candidate.version_id,
+                shadow_action.name.lower(),
+                action.name.lower(),
+                rule_ids,
+            )
+        return ShadowVerdict(shadow_action, hits, candidate.version_id, reasons)
+
+    def _score(self, text: str, timeout: float) -> tuple[dict[str, float] | None, Reason]:
+        future = self.batcher.submit(text, timeout=timeout)
+        try:
+            return future.result(timeout=timeout), Reason(MODEL_UNAVAILABLE, HOLD_MESSAGE)
+        except (FutureTimeout, DeadlineExceeded):
+            log.warning("toxicity scoring missed its %.2fs deadline; holding the comment for re-scoring", timeout)
+            return None, Reason(MODEL_TIMEOUT, HOLD_MESSAGE)
         except ModelUnavailable as exc:
             log.warning("toxicity model unavailable (%s); holding the comment", exc)
         except Exception:
             log.exception("toxicity scoring failed; holding the comment")
-        return None, unavailable
+        return None, Reason(MODEL_UNAVAILABLE, HOLD_MESSAGE)

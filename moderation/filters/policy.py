@@ -1,8 +1,29 @@
-"""The decision policy: rule hits and toxicity scores in, one action with its reasons out (pure)."""
+"""The decision policy: rule hits and toxicity scores in, one action with its reasons out (pure).
+
+| what | action |
+|---|---|
+| link to an outlet under EU broadcasting sanctions (Reg. 833/2014 Art. 2f) | REJECT |
+| ... the same, but the comment carries a debunk term (it cites the outlet to refute it) | HOLD |
+| sanctioned domain named in prose or obfuscated (``rt[.]com``) | HOLD |
+| link on the hold list (non-sanctioned state media, URL shorteners, Telegram) | HOLD |
+| look-alike of a protected media domain (typo, look-alike letters, other suffix, hyphen tricks) | HOLD |
+| narrative score ≥ ``hold_threshold`` of the rule file | HOLD |
+| text disguised (look-alike letters or invisible splits inside words, leetspeak) + any narrative hit | HOLD |
+| narrative score ≥ ``flag_threshold`` (e.g. one weak narrative, or a strong one quoted) | FLAG: published, marked |
+| narrative hits damped below ``flag_threshold`` (quoted *and* debunked) | PUBLISH, hits recorded |
+| hits handed in by other rule stages (``campaign.*``) | their own action |
+| toxicity label score ≥ its ``reject`` / ``hold`` threshold | REJECT / HOLD |
+
+The *narrative score* is the sum, over rule ids, of each id's strongest damped weight: one phrase repeated does
+not add up, two different narratives do. Dampers (quotes, nearby debunk words) multiply a hit's weight by their
+factors (see ``dampers``). The strongest action wins (reject > hold > flag > publish) and the reasons returned are
+exactly those that asked for it; every reason carries a German message for the reader, chosen by rule-id prefix.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from moderation.filters.verdicts import Action, Reason, RuleHit
 
@@ -16,10 +37,42 @@ LABEL_NAMES_DE = {
     "sexual_explicit": "sexuell explizite Sprache",
 }
 HOLD_MESSAGE = "Ihr Kommentar wird vor der Veröffentlichung von unserer Moderation geprüft."
+PUBLISHED_MESSAGE = "Ihr Kommentar wurde veröffentlicht."
 SANCTIONED_MESSAGE = (
     "Ihr Kommentar verlinkt ein Medium, dessen Inhalte in der EU sanktioniert sind, und kann nicht "
     "veröffentlicht werden."
 )
+CAMPAIGN_MESSAGE = (
+    "Ihr Kommentar gleicht zahlreichen Beiträgen einer koordinierten Kampagne und kann nicht veröffentlicht werden."
+)
+RULE_REJECT_MESSAGE = "Ihr Kommentar verstößt gegen unsere Diskussionsregeln und kann nicht veröffentlicht werden."
+LINK_REJECT_MESSAGE = "Ihr Kommentar enthält einen Link, den wir nicht veröffentlichen können."
+SANCTIONED_HOLD_MESSAGE = (
+    "Ihr Kommentar nennt ein Medium, dessen Inhalte in der EU sanktioniert sind; unsere Moderation prüft ihn vor "
+    "der Veröffentlichung."
+)
+LOOKALIKE_MESSAGE = (
+    "Ihr Kommentar enthält einen Link, der einer bekannten Nachrichtenseite nachgebildet sein könnte; unsere "
+    "Moderation prüft ihn vor der Veröffentlichung."
+)
+LINK_HOLD_MESSAGE = "Ihr Kommentar enthält einen Link, den unsere Moderation vor der Veröffentlichung prüft."
+
+#: Reader messages by rule-id prefix, most specific first; anything else gets the action's default.
+MESSAGES: dict[Action, tuple[tuple[str, str], ...]] = {
+    Action.REJECT: (
+        ("link.sanctioned.", SANCTIONED_MESSAGE),
+        ("campaign.", CAMPAIGN_MESSAGE),
+        ("link.", LINK_REJECT_MESSAGE),
+        ("", RULE_REJECT_MESSAGE),
+    ),
+    Action.HOLD: (
+        ("link.sanctioned.", SANCTIONED_HOLD_MESSAGE),
+        ("link.lookalike.", LOOKALIKE_MESSAGE),
+        ("link.", LINK_HOLD_MESSAGE),
+        ("", HOLD_MESSAGE),
+    ),
+    Action.FLAG: (("", PUBLISHED_MESSAGE),),
+}
 
 
 def toxicity_reasons(
@@ -45,14 +98,45 @@ def toxicity_reasons(
     return tuple(found)
 
 
-def rule_reasons(hits: tuple[RuleHit, ...]) -> tuple[tuple[Action, Reason], ...]:
-    found: list[tuple[Action, Reason]] = []
+def narrative_score(hits: tuple[RuleHit, ...] | list[RuleHit]) -> float:
+    """Sum over rule ids of each id's strongest (damped) weight."""
+    strongest: dict[str, float] = {}
     for hit in hits:
-        if hit.action is Action.REJECT:
-            found.append((hit.action, Reason("rule", SANCTIONED_MESSAGE, rule_id=hit.rule_id)))
-        elif hit.action is Action.HOLD:
-            found.append((hit.action, Reason("rule", HOLD_MESSAGE, rule_id=hit.rule_id)))
-    return tuple(found)
+        strongest[hit.rule_id] = max(strongest.get(hit.rule_id, 0.0), hit.weight)
+    return round(sum(strongest.values()), 4)
+
+
+def narrative_action(score: float, *, hold_threshold: float, flag_threshold: float, disguised: bool) -> Action:
+    if score >= hold_threshold or (disguised and score > 0):
+        return Action.HOLD
+    if score >= flag_threshold and score > 0:
+        return Action.FLAG
+    return Action.PUBLISH
+
+
+def score_narratives(
+    hits: tuple[RuleHit, ...] | list[RuleHit], *, hold_threshold: float, flag_threshold: float, disguised: bool
+) -> tuple[RuleHit, ...]:
+    """Give every narrative hit the action the whole comment's narrative score leads to."""
+    if not hits:
+        return ()
+    action = narrative_action(
+        narrative_score(hits), hold_threshold=hold_threshold, flag_threshold=flag_threshold, disguised=disguised
+    )
+    return tuple(replace(hit, action=action) for hit in hits)
+
+
+def reader_message(action: Action, rule_id: str) -> str:
+    return next(message for prefix, message in MESSAGES[action] if rule_id.startswith(prefix))
+
+
+def rule_reasons(hits: tuple[RuleHit, ...]) -> tuple[tuple[Action, Reason], ...]:
+    """One reason per hit that asks for more than publishing, with the reader message for its rule-id prefix."""
+    return tuple(
+        (hit.action, Reason("rule", reader_message(hit.action, hit.rule_id), rule_id=hit.rule_id))
+        for hit in hits
+        if hit.action is not Action.PUBLISH
+    )
 
 
 def decide(findings: tuple[tuple[Action, Reason], ...]) -> tuple[Action, tuple[Reason, ...]]:

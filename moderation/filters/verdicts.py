@@ -6,6 +6,11 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+MODEL_UNAVAILABLE = "model_unavailable"
+MODEL_TIMEOUT = "model_timeout"
+#: Reason codes that mean "no score yet" rather than a judgement about the comment.
+RESCORE_CODES = frozenset({MODEL_UNAVAILABLE, MODEL_TIMEOUT})
+
 
 class Action(enum.Enum):
     """What a filter asks for; the strongest action across all filters wins."""
@@ -27,10 +32,17 @@ class RuleHit:
     match: str
     weight: float = 1.0
     note: str = ""
+    #: Narrative hits: the rule's weight before a context damper lowered it to ``weight``.
+    raw_weight: float | None = None
+    #: Narrative hits: which damper applied ("quoted", "debunk:<term>", both joined by "+"), if any.
+    damper: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["action"] = self.action.name.lower()
+        for optional in ("raw_weight", "damper"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
 
@@ -49,6 +61,24 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class ShadowVerdict:
+    """What a rule set running in shadow mode would have decided; recorded for comparison, never enforced."""
+
+    action: Action
+    hits: tuple[RuleHit, ...]
+    ruleset_version: str
+    reasons: tuple[Reason, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action.name.lower(),
+            "ruleset_version": self.ruleset_version,
+            "reasons": [r.as_json() for r in self.reasons],
+            "hits": [h.as_json() for h in self.hits],
+        }
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The pipeline's decision with everything needed to explain it later."""
 
@@ -59,3 +89,10 @@ class Verdict:
     model_id: str | None
     ruleset_version: str | None
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The decision of the shadow rule set, if one runs (see ``ShadowVerdict``).
+    shadow: ShadowVerdict | None = None
+
+    @property
+    def needs_rescore(self) -> bool:
+        """Held only because the model failed or was late: the background job scores it again."""
+        return self.scores is None and any(r.code in RESCORE_CODES for r in self.reasons)

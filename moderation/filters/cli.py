@@ -1,0 +1,112 @@
+"""``flask rules check PATH`` and ``flask rules backtest --since 30d [--ruleset PATH]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from moderation.comments.models import Comment
+from moderation.extensions import current_session
+from moderation.filters.backtest import Report, backtest, parse_since, stored
+from moderation.filters.ruleset import Ruleset, RulesetError, load_ruleset
+from moderation.filters.verdicts import Action
+from moderation.state import current_state
+
+cli = AppGroup("rules", help="Validate rule files and replay stored comments through a candidate rule set.")
+
+
+@cli.command("check", with_appcontext=False)
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def check(path: Path) -> None:
+    """Validate a rule file: every problem is printed as FILE:LINE: reason (exit status 1)."""
+    ruleset = _load(path)
+    click.echo(f"OK {path}: {ruleset.version_id} (mode {ruleset.mode})")
+    domains = sum(len(rule.domains) for rule in ruleset.sanctioned)
+    click.echo(
+        f"  {len(ruleset.sanctioned)} sanctioned outlet entries ({domains} domains), {len(ruleset.hold)} hold lists, "
+        f"{len(ruleset.protected)} protected brands"
+    )
+    regexes = sum(len(rule.regexes) for rule in ruleset.narratives)
+    click.echo(
+        f"  {len(ruleset.narratives)} narrative entries: {ruleset.pattern_count} patterns ({regexes} regex), "
+        f"{len(ruleset.debunk_terms)} debunk terms; hold from {ruleset.scoring.hold_threshold:g}, "
+        f"flag from {ruleset.scoring.flag_threshold:g}"
+    )
+    for line, rule_id, due in ruleset.overdue():
+        click.echo(f"  review overdue: {path}:{line}: {rule_id} (review_by {due.isoformat()})")
+
+
+@cli.command("backtest")
+@click.option("--since", "since", default="30d", show_default=True, help="30d, 12h, 2w or an ISO date.")
+@click.option(
+    "--ruleset",
+    "path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Candidate rule file (default: the shadow rule set, else KOMMENTARE_SHADOW_RULESET_PATH, else the enforced "
+    "file as it is on disk now).",
+)
+@click.option("--show", default=20, show_default=True, help="How many changed comments to list.")
+def backtest_command(since: str, path: Path | None, show: int) -> None:
+    """Replay stored comments through a candidate rule set and print what would change."""
+    try:
+        cutoff = parse_since(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    enforced = current_state().pipeline.ruleset
+    candidate = _candidate(path, enforced)
+    rows = current_session().execute(
+        select(Comment.id, Comment.body, Comment.toxicity_scores, Comment.thresholds)
+        .where(Comment.created_at >= cutoff)
+        .order_by(Comment.id)
+        .execution_options(yield_per=500)
+    )
+    report = backtest(map(stored, rows), enforced, candidate, keep=show)
+    click.echo(f"Backtest of {report.total} comments since {cutoff:%Y-%m-%d %H:%M} UTC")
+    click.echo(f"  enforced:  {enforced.version_id}")
+    click.echo(f"  candidate: {candidate.version_id}")
+    click.echo("  (rule stage plus each comment's stored toxicity scores; moderator decisions are not replayed)")
+    _print_report(report)
+
+
+def _load(path: Path) -> Ruleset:
+    try:
+        return load_ruleset(path)
+    except RulesetError as exc:
+        raise click.ClickException(f"invalid rule file:\n{exc}") from exc
+
+
+def _candidate(path: Path | None, enforced: Ruleset) -> Ruleset:
+    if path is not None:
+        return _load(path)
+    state = current_state()
+    if state.pipeline.shadow_ruleset is not None:
+        return state.pipeline.shadow_ruleset
+    if state.settings.shadow_ruleset_path:
+        return _load(Path(state.settings.shadow_ruleset_path))
+    if enforced.path is None:
+        raise click.UsageError("no candidate rule set: pass --ruleset PATH")
+    return _load(enforced.path)
+
+
+def _print_report(report: Report) -> None:
+    click.echo("")
+    click.echo(f"{'from':<8} {'to':<8} {'comments':>9}")
+    for (before, after), count in sorted(report.transitions.items(), key=lambda item: (-item[1], item[0][0].value)):
+        if before is not after:
+            click.echo(f"{_name(before):<8} {_name(after):<8} {count:>9}")
+    click.echo(f"{'unchanged':<17} {report.total - report.changed:>9}")
+    if not report.changes:
+        click.echo("\nNo comment would change.")
+        return
+    click.echo(f"\nChanged (first {len(report.changes)} of {report.changed}):")
+    for change in report.changes:
+        rules = ", ".join(change.rule_ids) or "-"
+        click.echo(f"  #{change.comment_id}  {_name(change.before)} -> {_name(change.after)}  {rules}")
+
+
+def _name(action: Action) -> str:
+    return action.name.lower()
