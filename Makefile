@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test lint format migrate install clean worker
+.PHONY: run test lint format migrate install clean worker train-model bench eval-model eval-rules
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,28 @@ run: migrate
 	@echo "API docs (OpenAPI): http://$(HOST):$(PORT)/api/openapi.json"
 	KOMMENTARE_DEMO_PAGE=$${KOMMENTARE_DEMO_PAGE:-true} $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
+# Background jobs: webhook delivery, and re-scoring comments held while the model failed or was late.
 worker: migrate
-	$(BIN)/flask webhooks worker
+	$(BIN)/flask models rescore & $(BIN)/flask webhooks worker; kill %1 2>/dev/null; wait
+
+# The bundled toxicity model, from ../shared/datasets (GermEval 2018 + Davidson); see README "Toxicity models".
+DATASETS ?= ../shared/datasets
+train-model: install
+	$(BIN)/python scripts/train_model.py --data $(DATASETS) --out moderation/toxicity/bundled
+
+# int8 vs fp32 score drift of the bundled model on the labelled sets.
+eval-model: install
+	$(BIN)/python scripts/eval_model.py --data $(DATASETS)
+
+# Propaganda rules against the labelled propaganda, debunk and benign sets (README "Rule evaluation").
+eval-rules: install
+	$(BIN)/python scripts/eval_rules.py --data $(DATASETS)
+
+# Ratios against baselines measured in the same run, plus medians: filter stage, campaign index, toxicity via HTTP.
+bench: install
+	$(BIN)/python bench/filters.py
+	$(BIN)/python bench/campaigns.py
+	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -12,20 +12,24 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation.articles.views import bp as articles_bp
+from moderation.campaigns.views import bp as campaigns_bp
 from moderation.comments.views import bp as comments_bp
 from moderation.demo.cli import cli as demo_cli
 from moderation.demo.views import bp as demo_bp
 from moderation.errors import register_error_handlers
 from moderation.extensions import api, db, limiter, migrate
+from moderation.filters.cli import cli as rules_cli
 from moderation.filters.pipeline import ModerationPipeline
 from moderation.filters.rules import load_ruleset
-from moderation.filters.toxicity import NoModelScorer, build_scorer
 from moderation.http import IdConverter, id_converter_schema, require_json_body
 from moderation.moderators.auth import BEARER_AUTH
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.queue.views import bp as queue_bp
 from moderation.settings import Settings
 from moderation.state import EXTENSION_KEY, AppState
+from moderation.toxicity.cli import cli as models_cli
+from moderation.toxicity.registry import check_files, resolve
+from moderation.toxicity.scorer import NoModelScorer, build_scorer
 from moderation.webhooks.cli import cli as webhooks_cli
 from moderation.webhooks.views import bp as webhooks_bp
 
@@ -39,6 +43,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     logging.basicConfig(level=settings.log_level)
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not settings.model_dir:
+        settings = settings.replace(model_dir=str(Path(app.instance_path) / "models"))
     app.config.update(flask_config(settings))
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
@@ -51,13 +57,13 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     api.register_converter(IdConverter, id_converter_schema)
     api.spec.components.security_scheme("bearerAuth", BEARER_AUTH["bearerAuth"])
     limiter.init_app(app)
-    for blueprint in (articles_bp, comments_bp, queue_bp, webhooks_bp):
+    for blueprint in (articles_bp, comments_bp, queue_bp, webhooks_bp, campaigns_bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(demo_bp)
     register_error_handlers(app, rollback=db.session.rollback)
     app.before_request(_api_requires_json)
     app.after_request(_cors(settings.cors_origins))
-    for group in (moderators_cli, webhooks_cli, demo_cli):
+    for group in (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli):
         app.cli.add_command(group)
     app.extensions[EXTENSION_KEY] = AppState(settings=settings, pipeline=build_pipeline(settings))
     with app.app_context():
@@ -85,17 +91,38 @@ def flask_config(settings: Settings) -> dict[str, Any]:
 
 
 def build_pipeline(settings: Settings) -> ModerationPipeline:
-    """Reads and validates the rule file now (a bad file stops start-up); the model loads on first use."""
+    """Validates the rule file and that the model's files exist (either failing stops start-up); loads no model."""
+    model_dir = Path(settings.model_dir)
+    files = resolve(
+        name=settings.toxicity_model,
+        model_dir=model_dir,
+        checkpoint=settings.toxicity_checkpoint,
+        config_dir=settings.toxicity_config_dir,
+    )
+    if files is not None:
+        check_files(files)
     scorer = build_scorer(
         model=settings.toxicity_model,
-        checkpoint=settings.toxicity_checkpoint or None,
-        config_dir=settings.toxicity_config_dir or None,
+        model_dir=model_dir,
+        checkpoint=settings.toxicity_checkpoint,
+        config_dir=settings.toxicity_config_dir,
         device=settings.toxicity_device,
+        quantize=settings.toxicity_quantize,
+        max_tokens=settings.toxicity_max_tokens,
+        threads=settings.toxicity_threads,
     )
     if isinstance(scorer, NoModelScorer):
         log.warning("no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none): holding every comment for review")
     ruleset = load_ruleset(Path(settings.ruleset_path) if settings.ruleset_path else None)
-    return ModerationPipeline(scorer=scorer, ruleset=ruleset, timeout_seconds=settings.model_timeout_seconds)
+    shadow = load_ruleset(Path(settings.shadow_ruleset_path)) if settings.shadow_ruleset_path else None
+    return ModerationPipeline(
+        scorer=scorer,
+        ruleset=ruleset,
+        shadow_ruleset=shadow,
+        timeout_seconds=settings.model_timeout_seconds,
+        max_batch=settings.toxicity_batch_size,
+        token_budget=settings.toxicity_token_budget,
+    )
 
 
 def _api_requires_json() -> None:

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, get_type_hints
 
+from moderation.toxicity.thresholds import merge, validate_overrides
+
 PREFIX = "KOMMENTARE_"
 
 #: Per-label thresholds: a score at or above ``hold`` holds the comment for review, at or above ``reject`` rejects it.
@@ -41,16 +43,54 @@ class Settings:
     page_size_default: int = 20
     page_size_max: int = 100
     auto_create_articles: bool = False
-    # Toxicity model: none | original | unbiased | multilingual | original-small | unbiased-small | checkpoint.
-    toxicity_model: str = "none"
+    # Toxicity model: bundled | none | original | unbiased | multilingual | original-small | unbiased-small |
+    # checkpoint (then TOXICITY_CHECKPOINT and TOXICITY_CONFIG_DIR name the files).
+    toxicity_model: str = "bundled"
     toxicity_checkpoint: str = ""
     toxicity_config_dir: str = ""
     toxicity_device: str = "cpu"
+    toxicity_quantize: str = "none"
+    #: Tokens per comment the model reads (special tokens included); longer comments are truncated.
+    toxicity_max_tokens: int = 256
+    #: Micro-batching: at most this many comments per model call (1 = one call per comment) ...
+    toxicity_batch_size: int = 16
+    #: ... and at most this many padded tokens per call.
+    toxicity_token_budget: int = 4096
+    #: torch intra-op threads per process (0 = torch's default, one per core).
+    toxicity_threads: int = 0
+    #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
+    #: Where `flask models pull` puts published models (default: <instance folder>/models).
+    model_dir: str = ""
+    model_download_url: str = "https://github.com/unitaryai/detoxify/releases/download/"
+    model_hub_url: str = "https://huggingface.co"
+    rescore_poll_seconds: float = 5.0
+    #: Tell readers which sentence would be held/rejected for toxicity and let them revise first.
+    nudge_enabled: bool = False
     thresholds: dict[str, dict[str, float]] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     ruleset_path: str = ""
+    #: A candidate rule file run in shadow mode next to the enforced one: decisions recorded, never enforced.
+    shadow_ruleset_path: str = ""
     # Reader reports: this many open reports hide a published comment until a moderator decides (0 = never).
     reports_hold_threshold: int = 3
+    # Campaign detection across accounts (README "Campaign detection"): near-copies, pushed URLs, new-account bursts.
+    campaign_detection: bool = True
+    #: Canonical characters below which a text is never compared ("Danke!" is no copy of anything).
+    campaign_min_length: int = 40
+    #: Exact Jaccard similarity of character 5-gram sets from which two comments are near-copies.
+    campaign_similarity: float = 0.8
+    campaign_window_hours: float = 24.0
+    #: Distinct accounts posting near-copies within the window that make a copy-paste campaign (reject).
+    campaign_min_accounts: int = 3
+    #: How far back a near-copy of a rejected comment is rejected too.
+    campaign_rejected_window_days: float = 90.0
+    #: New accounts posting the same URL within the window that make a URL push (hold).
+    campaign_url_min_accounts: int = 3
+    #: New accounts commenting on one article within ``campaign_burst_minutes`` that make a burst (hold).
+    campaign_burst_accounts: int = 10
+    campaign_burst_minutes: float = 10.0
+    #: Most stored near-copy candidates compared per submission (newest first); bounds the cost inside big campaigns.
+    campaign_max_candidates: int = 200
     # Webhook delivery.
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
@@ -112,10 +152,4 @@ def _coerce(name: str, raw: str, hint: Any) -> Any:
 
 def _parse_thresholds(raw: str) -> dict[str, dict[str, float]]:
     """Thresholds are JSON (``{"insult": {"hold": 0.4}}``) merged over the defaults, so one label can be tuned alone."""
-    parsed = json.loads(raw)
-    merged = {label: dict(levels) for label, levels in DEFAULT_THRESHOLDS.items()}
-    for label, levels in parsed.items():
-        if not set(levels) <= {"hold", "reject"}:
-            raise ValueError(f"label {label!r}: only 'hold' and 'reject' are allowed")
-        merged.setdefault(label, {}).update({k: float(v) for k, v in levels.items()})
-    return merged
+    return merge(DEFAULT_THRESHOLDS, validate_overrides(json.loads(raw)))

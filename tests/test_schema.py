@@ -36,3 +36,33 @@ def test_upgrade_on_empty_database_via_cli(tmp_path: Any) -> None:
         tables = set(db.inspect(db.engine).get_table_names())
         db.engine.dispose()
     assert tables >= {"articles", "comments", "audit_log", "outbox_events", "webhook_deliveries", "alembic_version"}
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(tmp_path: Any) -> None:
+    """Upgrades run on live databases: a rebuild of ``comments`` must not cascade into reports or the audit log."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app({"database_url": f"sqlite:///{tmp_path / 'live.db'}", "toxicity_model": "none"})
+    with app.app_context():
+        upgrade(revision="0001_initial")
+        statements = [
+            "INSERT INTO articles (id, comments_open, created_at, updated_at)"
+            " VALUES ('a', 1, '2026-01-01', '2026-01-01')",
+            "INSERT INTO comments (id, article_id, depth, author_name, body, status, reasons, rule_hits, open_reports,"
+            " created_at) VALUES (1, 'a', 0, 'A', 'Text', 'published', '[]', '[]', 1, '2026-01-01')",
+            "INSERT INTO reports (comment_id, reason, text, created_at) VALUES (1, 'spam', '', '2026-01-01')",
+            "INSERT INTO audit_log (actor, action, comment_id, article_id, details, at)"
+            " VALUES ('t', 'x', 1, 'a', '{}', '2026-01-01')",
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(sa.text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            counts = [connection.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in ("comments", "reports")]
+            audit_ref = connection.scalar(sa.text("SELECT comment_id FROM audit_log"))
+        db.engine.dispose()
+    assert (counts, audit_ref) == ([1, 1], 1)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moderation.articles.models import Article
@@ -25,6 +26,7 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         Index("ix_comments_article_status_created", "article_id", "status", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_needs_rescore", "needs_rescore", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,8 +50,12 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     #: The thresholds the pipeline decided with, so a later threshold change does not rewrite history.
     thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSONDocument)
     open_reports: Mapped[int] = mapped_column(default=0)
+    #: Held only because the model failed or missed its deadline; the re-score job picks these up.
+    needs_rescore: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moderated_by: Mapped[str | None] = mapped_column(String(100))
+    #: The campaign (same text, URL or burst across accounts) this comment belongs to; moderators decide in bulk.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
 
     article: Mapped[Article] = relationship()

@@ -1,4 +1,4 @@
-"""Comment use cases: submit through the moderation pipeline, list published threads."""
+"""Comment use cases: submit through the moderation pipeline and campaign screening, list published threads."""
 
 from __future__ import annotations
 
@@ -12,10 +12,16 @@ from moderation.articles.models import Article
 from moderation.articles.service import ArticleNotFound, validate_article_id
 from moderation.audit.models import PIPELINE_ACTOR
 from moderation.audit.service import record
+from moderation.campaigns.detection import CampaignConfig, Posting, Screening
+from moderation.campaigns.indexing import record_screening, screen_submission
+from moderation.campaigns.reasons import merge_campaign
 from moderation.comments.models import Comment, CommentStatus
 from moderation.errors import Conflict, InvalidInput, NotFound
 from moderation.filters.pipeline import ModerationPipeline
 from moderation.filters.verdicts import Action, Verdict
+from moderation.toxicity.nudge import offer_nudge
+from moderation.toxicity.thresholds import merge
+from moderation.types import utcnow
 from moderation.webhooks.events import emit
 from moderation.webhooks.models import EventType
 
@@ -49,6 +55,7 @@ class Submission:
     body: str
     parent_id: int | None = None
     email: str | None = None
+    nudge_acknowledged: bool = False
 
 
 def submit_comment(
@@ -58,29 +65,70 @@ def submit_comment(
     submission: Submission,
     thresholds: Mapping[str, Mapping[str, float]],
     auto_create_articles: bool,
+    campaigns: CampaignConfig,
+    nudge: bool = False,
 ) -> Comment:
-    """Validate, moderate, then write comment + audit entry + outbox events in one transaction."""
+    """Validate, moderate, screen for campaigns, then write comment + campaign index + audit entry + outbox events
+    in one transaction.
+
+    With ``nudge`` on, a first submission the model would hold or reject raises ``NudgeOffered`` (nothing stored)
+    so the reader can revise; a resubmission with ``nudge_acknowledged`` goes through as usual. ``campaigns``
+    defaults to the app's ``KOMMENTARE_CAMPAIGN_*`` settings (read from the app context, so the comment view needs
+    no change; callers outside a request pass it).
+    """
     article = _article_for(session, submission.article_id, auto_create=auto_create_articles)
     parent = _parent_for(session, submission.parent_id, article.id)
-    verdict = pipeline.moderate(submission.body, thresholds=thresholds)
+    verdict = pipeline.moderate(submission.body, thresholds=merge(thresholds, article.thresholds))
+    if nudge and not submission.nudge_acknowledged:
+        offer_nudge(pipeline=pipeline, text=submission.body, verdict=verdict)
+    screening = _screen(session, submission, campaigns)
     comment = _comment_from(submission, parent, verdict)
+    _apply_campaign_hits(comment, verdict, screening, failed=screening is None)
     session.add(comment)
     session.flush()
-    record(
-        session,
-        actor=PIPELINE_ACTOR,
-        action="comment.created",
-        comment=comment,
-        details={
-            "status": comment.status.value,
-            "reasons": comment.reasons,
-            "model_id": comment.model_id,
-            "ruleset_version": comment.ruleset_version,
-        },
-    )
+    if screening is not None and not record_screening(session=session, comment=comment, screening=screening):
+        _apply_campaign_hits(comment, verdict, screening, failed=True)
+    _audit_created(session, comment, verdict)
     emit(session, event_types=(EventType.CREATED, EVENT_FOR_STATUS[comment.status]), comment=comment)
     session.commit()
     return comment
+
+
+def _audit_created(session: Session, comment: Comment, verdict: Verdict) -> None:
+    """The pipeline's decision; a shadow rule set's decision rides along here, recorded but never enforced."""
+    details: dict[str, object] = {
+        "status": comment.status.value,
+        "reasons": comment.reasons,
+        "model_id": comment.model_id,
+        "ruleset_version": comment.ruleset_version,
+        "campaign_id": comment.campaign_id,
+    }
+    if verdict.shadow is not None:
+        details["shadow"] = verdict.shadow.as_json()
+    record(session, actor=PIPELINE_ACTOR, action="comment.created", comment=comment, details=details)
+
+
+def _screen(session: Session, submission: Submission, config: CampaignConfig) -> Screening | None:
+    """Campaign signals for this submission against the stored comments; None if the stage failed."""
+    posting = Posting(
+        article_id=submission.article_id,
+        body=submission.body,
+        author_name=submission.author_name,
+        email=submission.email,
+    )
+    return screen_submission(session=session, config=config, posting=posting, now=utcnow())
+
+
+def _apply_campaign_hits(comment: Comment, verdict: Verdict, screening: Screening | None, *, failed: bool) -> None:
+    """Fold campaign hits (or the stage's failure, a hold) into the stored decision.
+
+    Such a comment is never left to the re-score job: it re-runs only the pipeline, which knows nothing of
+    campaigns and could publish what a campaign signal held; a moderator decides instead.
+    """
+    hits = screening.hits if screening is not None else ()
+    if hits or failed:
+        apply_verdict(comment, merge_campaign(verdict, hits, failed=failed))
+        comment.needs_rescore = False
 
 
 def _article_for(session: Session, article_id: str, *, auto_create: bool) -> Article:
@@ -112,7 +160,7 @@ def _parent_for(session: Session, parent_id: int | None, article_id: str) -> Com
 
 
 def _comment_from(submission: Submission, parent: Comment | None, verdict: Verdict) -> Comment:
-    return Comment(
+    comment = Comment(
         article_id=submission.article_id,
         parent_id=parent.id if parent else None,
         thread_id=(parent.thread_id or parent.id) if parent else None,
@@ -120,14 +168,21 @@ def _comment_from(submission: Submission, parent: Comment | None, verdict: Verdi
         author_name=submission.author_name.strip(),
         email=submission.email,
         body=submission.body,
-        status=STATUS_FOR_ACTION[verdict.action],
-        reasons=[r.as_json() for r in verdict.reasons],
-        toxicity_scores=verdict.scores,
-        rule_hits=[h.as_json() for h in verdict.hits],
-        model_id=verdict.model_id,
-        ruleset_version=verdict.ruleset_version,
-        thresholds=verdict.thresholds,
     )
+    apply_verdict(comment, verdict)
+    return comment
+
+
+def apply_verdict(comment: Comment, verdict: Verdict) -> None:
+    """Store the decision with everything that explains it (also used when a held comment is re-scored)."""
+    comment.status = STATUS_FOR_ACTION[verdict.action]
+    comment.reasons = [r.as_json() for r in verdict.reasons]
+    comment.toxicity_scores = verdict.scores
+    comment.rule_hits = [h.as_json() for h in verdict.hits]
+    comment.model_id = verdict.model_id
+    comment.ruleset_version = verdict.ruleset_version
+    comment.thresholds = verdict.thresholds
+    comment.needs_rescore = verdict.needs_rescore
 
 
 def get_comment(session: Session, comment_id: int) -> Comment:

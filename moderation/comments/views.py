@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moderation.campaigns.detection import CampaignConfig
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import (
     ListQuerySchema,
@@ -69,6 +70,7 @@ def post_comment(data: dict[str, Any], article_id: str) -> tuple[Any, int]:
         thresholds=state.settings.thresholds,
         auto_create_articles=state.settings.auto_create_articles,
         nudge=state.settings.nudge_enabled,
+        campaigns=CampaignConfig.from_settings(state.settings),
     )
     if comment.status is CommentStatus.REJECTED:
         raise CommentRejected(

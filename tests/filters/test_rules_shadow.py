@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment, CommentStatus
 from moderation.filters.rules import DEFAULT_RULESET, load_ruleset
 from moderation.filters.verdicts import Action
@@ -67,6 +69,9 @@ def test_rule_file_in_shadow_mode_records_but_does_not_enforce(
     assert stored.ruleset_version.startswith("shadow-test@")
     assert "shadow shadow-test@" in caplog.text
     assert "would reject (enforced: publish): link.sanctioned.rt" in caplog.text
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "comment.created")).one()
+    assert audit.details["shadow"]["action"] == "reject"
+    assert [h["rule_id"] for h in audit.details["shadow"]["hits"]] == ["link.sanctioned.rt"]
     with app.app_context():
         verdict = current_state().pipeline.moderate(body, thresholds=DEFAULT_THRESHOLDS)
     assert verdict.action is Action.PUBLISH

@@ -1,0 +1,108 @@
+"""The configurations ``toxicity_http.py`` measures, as gunicorn server specs.
+
+Each Kommentare configuration gets a fresh database per run (``databases.py``), auto-created articles and no rate
+limit; everything else is the service's default
+unless the row's name says otherwise. Variants try other process/thread layouts on the 2 cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from servers import REPO, ServerSpec
+
+BUNDLED_DIR = REPO / "moderation" / "toxicity" / "bundled"
+BERT, BUNDLED, NAIVE, CEILING = "bert-base", "bundled", "naive", "ceiling"
+
+
+@dataclass(frozen=True)
+class Config:
+    """One row of the table: a server spec, which model family it runs, and whether it is a layout variant."""
+
+    spec: ServerSpec
+    model: str
+    variant: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def kommentare(name: str, model: str, settings: dict[str, str], *, variant: bool = False) -> Config:
+    """A Kommentare server; ``settings`` are ``KOMMENTARE_*`` values without the prefix."""
+    env = {
+        "DATABASE_URL": "",  # filled in per run by ``databases.fresh``
+        "AUTO_CREATE_ARTICLES": "true",
+        "RATELIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",  # model_timeout holds are still logged, one line each
+        **settings,
+    }
+    spec = ServerSpec(name=name, app="wsgi:app", env={f"KOMMENTARE_{k}": v for k, v in env.items()})
+    return Config(spec, model, variant)
+
+
+def naive(checkpoint: Path, config_dir: Path) -> Config:
+    """Plain detoxify behind Flask; gunicorn runs it from the folder holding ``bert-base-uncased/``."""
+    env = {"NAIVE_CHECKPOINT": str(checkpoint), "NAIVE_CONFIG_DIR": str(config_dir)}
+    spec = ServerSpec(
+        "naive baseline", "naive_app:app", env, chdir=config_dir.parent, pythonpath=(REPO / "bench",), migrate=False
+    )
+    return Config(spec, NAIVE)
+
+
+def bert_base(checkpoint: Path, config_dir: Path, *, variants: bool) -> list[Config]:
+    """The service's batched fp32 and int8 paths, its one-at-a-time path, and optional layout variants."""
+    files = {"TOXICITY_MODEL": "checkpoint", "TOXICITY_CHECKPOINT": str(checkpoint)}
+    files["TOXICITY_CONFIG_DIR"] = str(config_dir)
+    rows = [
+        kommentare("bert fp32 batched", BERT, files),
+        kommentare("bert int8 batched", BERT, {**files, "TOXICITY_QUANTIZE": "int8"}),
+        kommentare("bert fp32 batch=1", BERT, {**files, "TOXICITY_BATCH_SIZE": "1"}),
+    ]
+    if variants:
+        int8 = {**files, "TOXICITY_QUANTIZE": "int8"}
+        one = {**int8, "TOXICITY_THREADS": "1"}
+        rows += [
+            kommentare("bert int8 batch=1", BERT, {**int8, "TOXICITY_BATCH_SIZE": "1"}, variant=True),
+            kommentare("bert int8 torch-threads=1", BERT, one, variant=True),
+            kommentare("bert int8 2 workers x 1 thr", BERT, {**one, "WORKERS": "2"}, variant=True),
+        ]
+    return rows
+
+
+def ceiling(checkpoint: Path, config_dir: Path) -> list[Config]:
+    """A 2-layer, 32-wide model costs ~2 ms a call: what these rows reach is the request path's own limit
+    (HTTP, validation, rules, database), i.e. the most any model can get end to end."""
+    files = {"TOXICITY_MODEL": "checkpoint", "TOXICITY_CHECKPOINT": str(checkpoint)}
+    one = {**files, "TOXICITY_CONFIG_DIR": str(config_dir), "TOXICITY_THREADS": "1", "WORKERS": "2"}
+    return [kommentare("tiny model 2 workers x 1 thr", CEILING, one, variant=True)]
+
+
+def bundled(*, variants: bool) -> list[Config]:
+    """The bundled model, fp32 and int8; none when it has not been trained yet (see ``bundled_missing``)."""
+    if bundled_missing():
+        return []
+    rows = [
+        kommentare("bundled fp32 batched", BUNDLED, {"TOXICITY_MODEL": "bundled"}),
+        kommentare("bundled int8 batched", BUNDLED, {"TOXICITY_MODEL": "bundled", "TOXICITY_QUANTIZE": "int8"}),
+    ]
+    if variants:
+        one = {"TOXICITY_MODEL": "bundled", "TOXICITY_THREADS": "1"}
+        rows += [
+            kommentare("bundled fp32 torch-threads=1", BUNDLED, one, variant=True),
+            kommentare("bundled fp32 2 workers x 1 thr", BUNDLED, {**one, "WORKERS": "2"}, variant=True),
+        ]
+    return rows
+
+
+def with_batch_stats(config: Config) -> Config:
+    """The same Kommentare server, started through ``batch_stats:app`` (counts model batches; see that module)."""
+    if config.spec.app != "wsgi:app":
+        return config
+    spec = replace(config.spec, app="batch_stats:app", pythonpath=(REPO, REPO / "bench"))
+    return replace(config, spec=spec)
+
+
+def bundled_missing() -> bool:
+    return not any(BUNDLED_DIR.glob("*.ckpt"))

@@ -1,0 +1,129 @@
+"""Screening and indexing a submission inside ``submit_comment``'s transaction, each in its own savepoint.
+
+A failure here is contained: the savepoint is rolled back, the comment is still stored, and the caller holds it with
+``campaign_unavailable`` (see ``reasons.py``) instead of dropping it or publishing it unchecked.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from moderation.audit.models import PIPELINE_ACTOR
+from moderation.audit.service import record_action
+from moderation.campaigns.detection import SKIPPED, CampaignConfig, Posting, Screening, Signal, screen
+from moderation.campaigns.models import BandBucket, Campaign, CampaignKind, CampaignStatus, Fingerprint, PushedUrl
+from moderation.campaigns.urls import url_key
+from moderation.comments.models import Comment
+from moderation.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def screen_submission(*, session: Session, config: CampaignConfig, posting: Posting, now: datetime) -> Screening | None:
+    """Evaluate the signals in a savepoint; None means the stage failed (the caller holds the comment)."""
+    if not config.enabled:
+        return SKIPPED
+    try:
+        with session.begin_nested():
+            return screen(session=session, config=config, posting=posting, now=now)
+    except Exception:
+        log.exception("campaign screening failed; holding the comment")
+        return None
+
+
+def record_screening(*, session: Session, comment: Comment, screening: Screening) -> bool:
+    """Index the stored comment and put it (with the earlier members) into its campaign; False if that failed."""
+    if not screening.index:
+        return True
+    try:
+        with session.begin_nested():
+            _index(session, comment, screening)
+            if screening.signals:
+                _join_campaign(session, comment, screening.signals[0])
+        return True
+    except Exception:
+        log.exception("campaign indexing failed; holding the comment")
+        return False
+
+
+def _index(session: Session, comment: Comment, screening: Screening) -> None:
+    """One fingerprint row, its (up to 16) band buckets and its links; Core inserts, no ORM unit of work."""
+    connection = session.connection()
+    text = screening.text
+    fingerprint = {
+        "comment_id": comment.id,
+        "article_id": comment.article_id,
+        "account_key": screening.account,
+        "account_new": screening.account_new,
+        "text_hash": text.digest if text else None,
+        "created_at": comment.created_at,
+    }
+    connection.execute(insert(Fingerprint), [fingerprint])
+    if text is not None:
+        buckets = [{"band_key": key, "comment_id": comment.id} for key in dict.fromkeys(text.keys)]
+        connection.execute(insert(BandBucket), buckets)
+    if screening.links:
+        urls = [{"url_key": url_key(link.url), "comment_id": comment.id, "url": link.url} for link in screening.links]
+        connection.execute(insert(PushedUrl), urls)
+
+
+#: Copy-paste and copies of rejected comments are one text family: a copy joins either kind of campaign.
+_FAMILY = {CampaignKind.REJECTED_COPY: CampaignKind.COPY_PASTE}
+
+
+def _join_campaign(session: Session, comment: Comment, signal: Signal) -> None:
+    """The campaign of the same family most earlier members are in, or a new one; members without a campaign join.
+
+    Members keep their status: moderators decide on the whole campaign at once.
+    """
+    existing = _existing_campaign(session, signal)
+    campaign = existing or Campaign(kind=signal.kind, article_id=comment.article_id, summary=signal.summary)
+    if existing is None:
+        session.add(campaign)
+        session.flush()
+    comment.campaign_id = campaign.id
+    added = session.execute(
+        update(Comment)
+        .where(Comment.id.in_(signal.members), Comment.campaign_id.is_(None))
+        .values(campaign_id=campaign.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    _refresh_counts(session, campaign)
+    campaign.status = CampaignStatus.OPEN  # a new member has no moderator decision yet
+    record_action(
+        session,
+        actor=PIPELINE_ACTOR,
+        action="campaign.detected" if existing is None else "campaign.grown",
+        article_id=comment.article_id,
+        comment_id=comment.id,
+        details={
+            "campaign_id": campaign.id,
+            "kind": campaign.kind.value,
+            "rule_id": signal.hit.rule_id,
+            "earlier_members_added": int(added.rowcount),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _existing_campaign(session: Session, signal: Signal) -> Campaign | None:
+    family = _FAMILY.get(signal.kind, signal.kind)
+    for campaign_id in signal.campaign_ids:  # most members first
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is not None and _FAMILY.get(campaign.kind, campaign.kind) is family:
+            return campaign
+    return None
+
+
+def _refresh_counts(session: Session, campaign: Campaign) -> None:
+    count, articles = session.execute(
+        select(func.count(), func.count(func.distinct(Comment.article_id))).where(Comment.campaign_id == campaign.id)
+    ).one()
+    campaign.comment_count = count
+    if articles > 1:
+        campaign.article_id = None
+    campaign.updated_at = utcnow()

@@ -1,0 +1,122 @@
+"""The moderators' side of campaigns: list them, look at one with its comments, decide on all of them at once.
+
+Detection and membership happen at submission time (``indexing.py``); here comments only change through
+``queue.service.apply_decision``, so a bulk decision is audited and announced exactly like single ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from moderation.audit.service import record_action
+from moderation.campaigns.models import Campaign, CampaignStatus
+from moderation.comments.models import Comment, CommentStatus
+from moderation.errors import NotFound
+from moderation.queue.service import DecisionAction, apply_decision
+from moderation.types import utcnow
+
+
+class CampaignNotFound(NotFound):
+    slug = "campaign-not-found"
+    title = "Campaign not found"
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    campaign: Campaign
+    counts: dict[str, int]
+
+
+def list_campaigns(
+    *, session: Session, article_id: str | None, status: CampaignStatus | None, before: int | None, limit: int
+) -> list[CampaignSummary]:
+    """Newest first (keyset-paginated by id), each with its comments counted by status."""
+    query = select(Campaign).order_by(Campaign.id.desc()).limit(limit)
+    if article_id is not None:
+        query = query.where(Campaign.article_id == article_id)
+    if status is not None:
+        query = query.where(Campaign.status == status)
+    if before is not None:
+        query = query.where(Campaign.id < before)
+    campaigns = list(session.scalars(query))
+    counts = _status_counts(session, [c.id for c in campaigns])
+    return [CampaignSummary(c, counts.get(c.id, {})) for c in campaigns]
+
+
+def _status_counts(session: Session, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    if not campaign_ids:
+        return {}
+    query = (
+        select(Comment.campaign_id, Comment.status, func.count())
+        .where(Comment.campaign_id.in_(campaign_ids))
+        .group_by(Comment.campaign_id, Comment.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for campaign_id, status, count in session.execute(query):
+        if campaign_id is not None:  # always, given the filter; this tells the type checker
+            counts.setdefault(campaign_id, dict.fromkeys((s.value for s in CommentStatus), 0))[status.value] = count
+    return counts
+
+
+def get_campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise CampaignNotFound(f"No campaign with id {campaign_id}.")
+    return campaign
+
+
+@dataclass(frozen=True)
+class CampaignDetail:
+    campaign: Campaign
+    counts: dict[str, int]
+    comments: list[Comment]
+
+
+def campaign_detail(*, session: Session, campaign_id: int) -> CampaignDetail:
+    """The campaign with all its comments, oldest first (the first one is usually the template)."""
+    campaign = get_campaign(session, campaign_id)
+    comments = list(session.scalars(select(Comment).where(Comment.campaign_id == campaign.id).order_by(Comment.id)))
+    return CampaignDetail(campaign, _status_counts(session, [campaign.id]).get(campaign.id, {}), comments)
+
+
+def decide_campaign(
+    *, session: Session, campaign_id: int, action: DecisionAction, reason: str, moderator_name: str
+) -> CampaignDetail:
+    """Approve or reject every comment of the campaign in one transaction: one audit entry and the usual webhook
+    events per comment (exactly as a single decision), plus one campaign-level audit entry."""
+    campaign = get_campaign(session, campaign_id)
+    comments = list(session.scalars(select(Comment).where(Comment.campaign_id == campaign.id).order_by(Comment.id)))
+    changed = 0
+    for comment in comments:
+        before = comment.status
+        apply_decision(
+            session,
+            comment=comment,
+            action=action,
+            reason=reason,
+            moderator_name=moderator_name,
+            context={"campaign_id": campaign.id},
+        )
+        changed += comment.status is not before
+    campaign.status = CampaignStatus.APPROVED if action is DecisionAction.APPROVE else CampaignStatus.REJECTED
+    campaign.decided_at = campaign.updated_at = utcnow()
+    campaign.decided_by = moderator_name
+    details = {"reason": reason, "comments": len(comments), "changed": changed}
+    _audit_decision(session, campaign, moderator_name, details)
+    session.commit()
+    return campaign_detail(session=session, campaign_id=campaign.id)
+
+
+def _audit_decision(session: Session, campaign: Campaign, moderator_name: str, details: dict[str, Any]) -> None:
+    """The campaign-level entry (the comments have their own): who decided what, for how many, and why."""
+    record_action(
+        session,
+        actor=f"moderator:{moderator_name}",
+        action=f"campaign.{campaign.status.value}",
+        article_id=campaign.article_id,
+        details={"campaign_id": campaign.id, "kind": campaign.kind.value, **details},
+    )
