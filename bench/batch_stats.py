@@ -46,7 +46,8 @@ def _report() -> None:
         "padding_share": round(1 - _tokens["real"] / _tokens["padded"], 3) if _tokens["padded"] else None,
         "sizes": {str(k): v for k, v in sorted(_sizes.items())},
     }
-    print("BATCH_STATS " + json.dumps(summary), file=sys.stderr, flush=True)
+    # One write() call: workers share the log file, and print() may split a line that another worker interleaves.
+    os.write(sys.stderr.fileno(), f"\nBATCH_STATS {json.dumps(summary)}\n".encode())
 
 
 batcher._deliver = _counting

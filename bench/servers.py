@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
@@ -99,10 +100,16 @@ class Server:
         self._sampler = threading.Thread(target=sample, name=f"rss-{self.spec.name}", daemon=True)
         self._sampler.start()
 
-    def log_lines(self, prefix: str) -> list[str]:
-        """Lines of the server's log that start with ``prefix``, the prefix removed (read after ``stop``)."""
+    def log_records(self, marker: str) -> list[dict[str, Any]]:
+        """Every JSON object that follows ``marker`` in the server's log (read after ``stop``), however lines mix."""
         text = self.log.read_text(encoding="utf-8", errors="replace")
-        return [line[len(prefix) :] for line in text.splitlines() if line.startswith(prefix)]
+        decoder, records = json.JSONDecoder(), []
+        for chunk in text.split(marker)[1:]:
+            try:
+                records.append(decoder.raw_decode(chunk)[0])
+            except json.JSONDecodeError:
+                continue  # a record cut short by a killed worker
+        return records
 
     def stop(self) -> None:
         """SIGQUIT the process group, SIGKILL after 10 s.

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import FrameType
@@ -124,7 +125,7 @@ def _measure(config: configs.Config, spec: ServerSpec, plan: Timing, seed: int) 
         closed_result = run_loadgen(server, closed, seed)
         open_result = run_loadgen(server, opened, seed + 1)
         rss = max(server.peak_rss, server.rss_bytes())
-    batches = [json.loads(line) for line in server.log_lines("BATCH_STATS ")]  # written as the workers exit
+    batches = server.log_records("BATCH_STATS ")  # written as the workers exit
     return {
         "config": config.name,
         "model": config.model,
@@ -155,10 +156,16 @@ def selected(args: argparse.Namespace) -> list[configs.Config]:
     return [c for c in chosen if not wanted or any(w in c.name for w in wanted)]
 
 
+Runs = dict[str, list[dict[str, Any]]]
+
+
 def run_all(
-    chosen: list[configs.Config], plan: Timing, repeats: int, postgres: str | None
-) -> dict[str, list[dict[str, Any]]]:
-    """Repeats are interleaved (A B C A B C) so slow drift on the machine spreads over all configurations."""
+    chosen: list[configs.Config], plan: Timing, repeats: int, postgres: str | None, save: Callable[[Runs], object]
+) -> Runs:
+    """Repeats are interleaved (A B C A B C) so slow drift on the machine spreads over all configurations.
+
+    ``save`` gets the runs so far after every measurement, so a crash or Ctrl-C late in a run keeps the rest.
+    """
     runs: dict[str, list[dict[str, Any]]] = {c.name: [] for c in chosen}
     for repeat in range(repeats):
         for config in chosen:
@@ -169,6 +176,7 @@ def run_all(
                 continue
             runs[config.name].append(row)
             print(f"[{repeat + 1}/{repeats}] {_progress(row)}", flush=True)
+            save(runs)
     return runs
 
 
@@ -182,9 +190,14 @@ def _progress(row: dict[str, Any]) -> str:
     )
 
 
-def write_results(rows: list[dict[str, Any]], verdicts: dict[str, Any], meta: dict[str, Any]) -> None:
+def write_results(runs: Runs, meta: dict[str, Any], *, complete: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Medians per configuration and target verdicts, written to ``RESULTS`` (also returned)."""
+    rows = [report.median_row(r) for r in runs.values() if r]
+    verdicts = report.targets(rows)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"meta": meta, "rows": rows, "targets": verdicts}, indent=2) + "\n")
+    document = {"meta": {**meta, "complete": complete}, "rows": rows, "targets": verdicts}
+    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
+    return rows, verdicts
 
 
 def describe(args: argparse.Namespace, idle_load: float) -> dict[str, Any]:
@@ -240,14 +253,14 @@ def main() -> None:
         prioritise(args.nice)
     meta = describe(args, background_load())
     chosen = selected(args)
-    runs = run_all(chosen, timing(args), args.repeats, args.postgres)
-    rows = [report.median_row(r) for r in runs.values() if r]
-    verdicts = report.targets(rows)
+    runs = run_all(
+        chosen, timing(args), args.repeats, args.postgres, lambda partial: write_results(partial, meta, complete=False)
+    )
+    rows, verdicts = write_results(runs, meta, complete=True)
     print()
     print(report.table(rows))
     print()
     print(report.targets_text(verdicts))
-    write_results(rows, verdicts, meta)
     print(f"\nwritten: {RESULTS}")
 
 
