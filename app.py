@@ -146,9 +146,13 @@ def _cors(origins: tuple[str, ...]) -> Any:
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """Foreign keys on, WAL so readers never block the writer, and a busy timeout instead of instant failures."""
+    """Foreign keys on, WAL so readers never block the writer, and a busy timeout instead of instant failures.
+
+    ``synchronous=NORMAL`` in WAL mode survives application crashes; only a power loss may drop the last commits.
+    """
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: no fsync per commit (3.5 ms), still crash-safe
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

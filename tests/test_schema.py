@@ -66,3 +66,14 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path: Any) -> None:
             audit_ref = connection.scalar(sa.text("SELECT comment_id FROM audit_log"))
         db.engine.dispose()
     assert (counts, audit_ref) == ([1, 1], 1)
+
+
+def test_sqlite_connections_use_wal_without_an_fsync_per_commit(app: Flask, session: Any) -> None:
+    import pytest
+    import sqlalchemy as sa
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only")
+    with db.engine.connect() as connection:
+        pragmas = [connection.scalar(sa.text(f"PRAGMA {name}")) for name in ("journal_mode", "synchronous")]
+    assert pragmas == ["wal", 1]  # synchronous 1 = NORMAL
