@@ -13,23 +13,7 @@ from moderation.comments.models import Comment
 from moderation.filters.backtest import parse_since
 from moderation.filters.rules import DEFAULT_RULESET
 from tests.factories import make_article, make_comment
-
-CANDIDATE_NARRATIVE = """
-[[narrative]]
-id = "narrative.candidate"
-lang = "de"
-weight = 1.0
-phrases = ["wunderkerze*"]
-reference = "candidate rule under test"
-review_by = "2030-01-01"
-"""
-
-
-def candidate_file(tmp_path: Path, extra: str = CANDIDATE_NARRATIVE) -> Path:
-    path = tmp_path / "candidate.toml"
-    text = DEFAULT_RULESET.read_text(encoding="utf-8").replace('version = "', 'version = "candidate-', 1)
-    path.write_text(text + extra, encoding="utf-8")
-    return path
+from tests.rulefiles import CANDIDATE_NARRATIVE, candidate_file
 
 
 def test_check_accepts_the_bundled_rule_file(runner: FlaskCliRunner) -> None:

@@ -26,7 +26,8 @@ def list_models() -> None:
     """Known models, where each is on disk, and which one is active (*)."""
     settings = current_settings()
     model_dir = Path(settings.model_dir)
-    rows = [(BUNDLED, "bundled", bundled_files().checkpoint if bundled_files().present else None)]
+    bundled = bundled_files()
+    rows = [(BUNDLED, "bundled", bundled.checkpoint if bundled.present else None)]
     for name, model in PUBLISHED.items():
         files = published_files(model, model_dir)
         rows.append((name, "detoxify release", files.checkpoint if files.present else None))

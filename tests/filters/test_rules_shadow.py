@@ -18,17 +18,9 @@ from moderation.filters.verdicts import Action
 from moderation.settings import DEFAULT_THRESHOLDS
 from moderation.state import current_state
 from tests.factories import ARTICLE_ID, make_article
+from tests.rulefiles import candidate_file
 
 URL = f"/api/v1/articles/{ARTICLE_ID}/comments"
-CANDIDATE_NARRATIVE = """
-[[narrative]]
-id = "narrative.candidate"
-lang = "de"
-weight = 1.0
-phrases = ["wunderkerze*"]
-reference = "candidate rule under test"
-review_by = "2030-01-01"
-"""
 
 
 @pytest.fixture
@@ -84,12 +76,7 @@ def test_rule_file_in_shadow_mode_records_but_does_not_enforce(
 def test_candidate_rule_set_runs_in_shadow_next_to_the_enforced_one(
     app: Flask, client: FlaskClient, session: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    candidate = tmp_path / "candidate.toml"
-    candidate.write_text(
-        DEFAULT_RULESET.read_text(encoding="utf-8").replace('version = "', 'version = "candidate-', 1)
-        + CANDIDATE_NARRATIVE,
-        encoding="utf-8",
-    )
+    candidate = candidate_file(tmp_path)
     with app.app_context():
         current_state().pipeline.shadow_ruleset = load_ruleset(candidate)
     with caplog.at_level(logging.INFO, logger="moderation.filters.shadow"):
