@@ -76,7 +76,9 @@ def flask_config(settings: Settings) -> dict[str, Any]:
     return {
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": settings.database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A pooled server connection can die between requests; an embedded SQLite file cannot (a ping per
+        # checkout would only cost time).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not settings.database_url.startswith("sqlite")},
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "API_TITLE": "Kommentare API",
         "API_VERSION": "v1",

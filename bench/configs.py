@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import corpus
 from servers import REPO, ServerSpec
 
 BUNDLED_DIR = REPO / "moderation" / "toxicity" / "bundled"
@@ -23,13 +24,17 @@ class Config:
     spec: ServerSpec
     model: str
     variant: bool = False
+    #: Share of first-time commenters in the load (``loadgen.py --new-share``); the rest are returning readers.
+    new_share: float = corpus.NEW_SHARE
 
     @property
     def name(self) -> str:
         return self.spec.name
 
 
-def kommentare(name: str, model: str, settings: dict[str, str], *, variant: bool = False) -> Config:
+def kommentare(
+    name: str, model: str, settings: dict[str, str], *, variant: bool = False, new_share: float = corpus.NEW_SHARE
+) -> Config:
     """A Kommentare server; ``settings`` are ``KOMMENTARE_*`` values without the prefix."""
     env = {
         "DATABASE_URL": "",  # filled in per run by ``databases.fresh``
@@ -39,7 +44,7 @@ def kommentare(name: str, model: str, settings: dict[str, str], *, variant: bool
         **settings,
     }
     spec = ServerSpec(name=name, app="wsgi:app", env={f"KOMMENTARE_{k}": v for k, v in env.items()})
-    return Config(spec, model, variant)
+    return Config(spec, model, variant, new_share)
 
 
 def naive(checkpoint: Path, config_dir: Path) -> Config:
@@ -92,6 +97,8 @@ def bundled(*, variants: bool) -> list[Config]:
         rows += [
             kommentare("bundled fp32 torch-threads=1", BUNDLED, one, variant=True),
             kommentare("bundled fp32 2 workers x 1 thr", BUNDLED, {**one, "WORKERS": "2"}, variant=True),
+            # Every author new: after ten of them each article is one growing new-account burst campaign.
+            kommentare("bundled 2x1, all new accounts", BUNDLED, {**one, "WORKERS": "2"}, variant=True, new_share=1.0),
         ]
     return rows
 

@@ -140,6 +140,14 @@ def comment(rng: random.Random, serial: int) -> str:
     return f"{body} ({serial})"
 
 
-def author(rng: random.Random) -> str:
-    """A plausible display name."""
-    return rng.choice(("Leserin", "Bürger", "Pendler", "Anwohnerin", "Gast")) + str(rng.randint(1, 9999))
+#: Returning readers: ``history.py`` gives each of them a comment from a month ago, so they are not new accounts.
+READERS = tuple(f"{prefix}{n}" for prefix in ("Leserin", "Bürger", "Pendler", "Anwohnerin") for n in range(1250))
+#: Share of comments from first-time commenters when the load generator is not told otherwise.
+NEW_SHARE = 0.05
+
+
+def author(rng: random.Random, new_share: float = NEW_SHARE) -> str:
+    """A returning reader, or with probability ``new_share`` someone commenting for the first time."""
+    if rng.random() < new_share:
+        return f"Gast{rng.randint(1, 10**9)}"
+    return rng.choice(READERS)

@@ -85,22 +85,24 @@ def prime(port: int) -> None:
         Client(port, article).post(payloads(1, 0)[0])
 
 
-def payloads(count: int, seed: int) -> list[bytes]:
+def payloads(count: int, seed: int, new_share: float = corpus.NEW_SHARE) -> list[bytes]:
     """Distinct request bodies, encoded before the clock starts so the measurement pays no JSON cost for them."""
     rng = random.Random(seed)
     return [
-        json.dumps({"author_name": corpus.author(rng), "body": corpus.comment(rng, seed * 1_000_000 + i)}).encode()
+        json.dumps(
+            {"author_name": corpus.author(rng, new_share), "body": corpus.comment(rng, seed * 1_000_000 + i)}
+        ).encode()
         for i in range(count)
     ]
 
 
-def closed_loop(port: int, clients: int, warmup: float, duration: float, seed: int) -> Results:
+def closed_loop(port: int, clients: int, warmup: float, duration: float, seed: int, new_share: float) -> Results:
     """C clients back to back; an answer counts if it arrived inside the measured window (whenever it was sent).
 
     Each client has bodies for 60 posts a second, far above what 2 cores can moderate per client.
     """
     results = Results()
-    bodies = [payloads(int((warmup + duration) * 60), seed * 100 + index) for index in range(clients)]
+    bodies = [payloads(int((warmup + duration) * 60), seed * 100 + index, new_share) for index in range(clients)]
     start = time.monotonic()
     window = (start + warmup, start + warmup + duration)
 
@@ -123,14 +125,16 @@ def closed_loop(port: int, clients: int, warmup: float, duration: float, seed: i
     return results
 
 
-def open_loop(port: int, rate: float, duration: float, senders: int, seed: int, grace: float) -> Results:
+def open_loop(
+    port: int, rate: float, duration: float, senders: int, seed: int, grace: float, new_share: float
+) -> Results:
     """``rate`` requests per second for ``duration`` seconds from ``senders`` connections, timed from the schedule.
 
     Answers still missing ``grace`` seconds after the last send count as unfinished (latency: infinite), so an
     overloaded server cannot stretch the run by minutes.
     """
     results, work = Results(), queue.SimpleQueue[tuple[float, bytes] | None]()
-    bodies = payloads(int(rate * duration), seed)
+    bodies = payloads(int(rate * duration), seed, new_share)
     results.expected = len(bodies)
 
     def sender(index: int) -> None:
@@ -215,13 +219,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--grace", type=float, default=10.0, help="open loop: seconds to wait after the last send")
+    parser.add_argument("--new-share", type=float, default=corpus.NEW_SHARE, help="share of first-time commenters")
     args = parser.parse_args()
     prime(args.port)
     began = time.monotonic()
     if args.mode == "closed":
-        results = closed_loop(args.port, args.clients, args.warmup, args.duration, args.seed)
+        results = closed_loop(args.port, args.clients, args.warmup, args.duration, args.seed, args.new_share)
     else:
-        results = open_loop(args.port, args.rate, args.duration, args.clients, args.seed, args.grace)
+        results = open_loop(args.port, args.rate, args.duration, args.clients, args.seed, args.grace, args.new_share)
     print(json.dumps(summary(results, args.duration, time.monotonic() - began)))
 
 

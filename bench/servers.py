@@ -164,6 +164,7 @@ def _launch(spec: ServerSpec) -> Server:
     env["GUNICORN_CMD_ARGS"] = "--access-logfile /dev/null"  # an access log line per request would be measured too
     if spec.migrate:
         _migrate(spec.name, env)
+        _seed_history(spec.name, env)
     port = free_port()
     log = SCRATCH / "logs" / f"{spec.name.replace(' ', '_')}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -179,6 +180,14 @@ def _migrate(name: str, env: dict[str, str]) -> None:
     done = subprocess.run(flask, cwd=REPO, env=env, check=False, capture_output=True, text=True)
     if done.returncode != 0:
         raise ServerFailed(f"{name}: `flask db upgrade` failed: {done.stderr.strip()[-1500:]}")
+
+
+def _seed_history(name: str, env: dict[str, str]) -> None:
+    """Returning readers with a month-old comment each (``history.py``), so most load-generator authors are not new."""
+    command = [str(VENV_BIN / "python"), str(REPO / "bench" / "history.py")]
+    done = subprocess.run(command, cwd=REPO, env=env, check=False, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ServerFailed(f"{name}: seeding the reader history failed: {done.stderr.strip()[-1500:]}")
 
 
 def _wait_ready(server: Server, timeout: float) -> None:

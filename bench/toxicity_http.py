@@ -122,8 +122,9 @@ def _measure(config: configs.Config, spec: ServerSpec, plan: Timing, seed: int) 
         closed += ["--duration", str(plan.duration)]
         opened = ["open", "--rate", str(plan.rate), "--duration", str(plan.open_duration)]
         opened += ["--clients", str(plan.open_senders), "--grace", str(plan.grace)]
-        closed_result = run_loadgen(server, closed, seed)
-        open_result = run_loadgen(server, opened, seed + 1)
+        traffic = ["--new-share", str(config.new_share)]
+        closed_result = run_loadgen(server, closed + traffic, seed)
+        open_result = run_loadgen(server, opened + traffic, seed + 1)
         rss = max(server.peak_rss, server.rss_bytes())
     batches = server.log_records("BATCH_STATS ")  # written as the workers exit
     return {

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Select, bindparam, case, func, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -147,16 +148,42 @@ _LOCK = sql(
     "WITH ORDINALITY AS k (key, n) ORDER BY n) AS locked"
 )
 _FIRST_SEEN = select(func.min(Fingerprint.created_at)).where(Fingerprint.account_key == bindparam("account"))
-#: Comments of accounts that were new when they posted, with their campaign; narrowed to a URL or an article.
-_BY_NEW_ACCOUNTS = (
-    select(Fingerprint.comment_id, Fingerprint.account_key, Comment.campaign_id)
-    .join(Comment, Comment.id == Fingerprint.comment_id)
-    .where(Fingerprint.account_new.is_(True), Fingerprint.created_at >= bindparam("since"))
+#: Comments of accounts that were new when they posted, narrowed to a URL or an article (``_NEW_ON_ARTICLE``).
+_BY_NEW_ACCOUNTS = select(Fingerprint.comment_id).where(
+    Fingerprint.account_new.is_(True), Fingerprint.created_at >= bindparam("since")
 )
 _URL_PUSHERS = _BY_NEW_ACCOUNTS.join(PushedUrl, PushedUrl.comment_id == Fingerprint.comment_id).where(
     PushedUrl.url_key == bindparam("url_key")
 )
 _NEW_ON_ARTICLE = _BY_NEW_ACCOUNTS.where(Fingerprint.article_id == bindparam("article_id"))
+
+
+def _accounts_reaching(connection: Connection, scope: Select[Any], params: dict[str, Any], needed: int) -> set[str]:
+    """Distinct accounts in ``scope``, but never more than ``needed``: a flood of thousands of comments costs the
+    same as the first ``needed`` accounts (the database stops reading there)."""
+    accounts = scope.with_only_columns(Fingerprint.account_key).distinct().limit(needed).subquery()
+    return set(connection.scalars(select(accounts.c.account_key), params))
+
+
+def _window(
+    connection: Connection, scope: Select[Any], params: dict[str, Any], limit: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Of the newest ``limit`` (``max_candidates``) comments in ``scope``: the ids of those in no campaign yet, and
+    the campaigns the others are in, most members first.
+
+    Like near-copy candidates, a firing signal reads a bounded window, aggregated in the database: once a flood is a
+    campaign its earlier comments are members already, and reading all of them back on every submission would make
+    each one slower than the last. The cost: if more than ``limit`` comments piled up before the signal fired, the
+    oldest of them stay out of the campaign (they were published before it fired).
+    """
+    newest = scope.add_columns(Comment.campaign_id).join(Comment, Comment.id == Fingerprint.comment_id)
+    window = newest.order_by(Fingerprint.created_at.desc()).limit(limit).subquery()  # the index order
+    member = case((window.c.campaign_id.is_(None), window.c.comment_id))
+    query = select(member, window.c.campaign_id, func.count()).group_by(member, window.c.campaign_id)
+    rows = connection.execute(query, params).all()
+    unassigned = tuple(sorted((row[0] for row in rows if row[1] is None), reverse=True))
+    campaigns = sorted((row for row in rows if row[1] is not None), key=lambda row: -row[2])
+    return unassigned, tuple(row[1] for row in campaigns)
 
 
 def _body_hit(rule_id: str, action: Action, posting: Posting, weight: float, note: str) -> RuleHit:
@@ -200,28 +227,29 @@ def _rejected_copy(posting: Posting, copies: list[NearCopy], config: CampaignCon
 
 
 def _url_push(connection: Connection, link: Link, account: str, config: CampaignConfig, now: datetime) -> Signal | None:
-    rows = connection.execute(_URL_PUSHERS, {"url_key": url_key(link.url), "since": now - config.window}).all()
-    accounts = {row.account_key for row in rows} | {account}
+    params = {"url_key": url_key(link.url), "since": now - config.window}
+    accounts = _accounts_reaching(connection, _URL_PUSHERS, params, config.url_min_accounts) | {account}
     if len(accounts) < config.url_min_accounts:
         return None
-    note = f"{link.url} pushed by {len(accounts)} new accounts within {config.window.total_seconds() / 3600:g} h"
+    hours = config.window.total_seconds() / 3600
+    note = f"{link.url} pushed by at least {len(accounts)} new accounts within {hours:g} h"
     hit = RuleHit("campaign.url_push", Action.HOLD, link.start, link.end, link.match, float(len(accounts)), note)
-    return _signal(CampaignKind.URL_PUSH, hit, [(row.comment_id, row.campaign_id) for row in rows], link.url)
+    members, campaigns = _window(connection, _URL_PUSHERS, params, config.max_candidates)
+    return Signal(CampaignKind.URL_PUSH, hit, members, campaigns, link.url[:500])
 
 
 def _burst(
     connection: Connection, posting: Posting, account: str, config: CampaignConfig, now: datetime
 ) -> Signal | None:
     params = {"article_id": posting.article_id, "since": now - config.burst_window}
-    rows = connection.execute(_NEW_ON_ARTICLE, params).all()
-    accounts = {row.account_key for row in rows} | {account}
+    accounts = _accounts_reaching(connection, _NEW_ON_ARTICLE, params, config.burst_accounts) | {account}
     if len(accounts) < config.burst_accounts:
         return None
     minutes = config.burst_window.total_seconds() / 60
-    note = f"{len(accounts)} new accounts commented on this article within {minutes:g} min"
+    note = f"at least {len(accounts)} new accounts commented on this article within {minutes:g} min"
     hit = _body_hit("campaign.new_account_burst", Action.HOLD, posting, float(len(accounts)), note)
-    members = [(row.comment_id, row.campaign_id) for row in rows]
-    return _signal(CampaignKind.NEW_ACCOUNT_BURST, hit, members, f"article {posting.article_id}")
+    members, campaigns = _window(connection, _NEW_ON_ARTICLE, params, config.max_candidates)
+    return Signal(CampaignKind.NEW_ACCOUNT_BURST, hit, members, campaigns, f"article {posting.article_id}")
 
 
 def _excerpt(posting: Posting, length: int = 200) -> str:

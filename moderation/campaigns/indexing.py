@@ -93,7 +93,7 @@ def _join_campaign(session: Session, comment: Comment, signal: Signal) -> None:
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    _refresh_counts(session, campaign)
+    _count_members(session, campaign, comment, added=int(added.rowcount))  # type: ignore[attr-defined]
     campaign.status = CampaignStatus.OPEN  # a new member has no moderator decision yet
     record_action(
         session,
@@ -119,11 +119,22 @@ def _existing_campaign(session: Session, signal: Signal) -> Campaign | None:
     return None
 
 
-def _refresh_counts(session: Session, campaign: Campaign) -> None:
+def _count_members(session: Session, campaign: Campaign, comment: Comment, *, added: int) -> None:
+    """Keep ``comment_count`` and the single-article mark current.
+
+    A new comment joining without taking in earlier ones (the usual case once a campaign exists: its earlier members
+    joined already) is counted in place; recounting a campaign of thousands on every submission of a flood would
+    make each one slower than the last. Taking in earlier comments recounts exactly.
+    """
+    campaign.updated_at = utcnow()
+    if added == 0 and campaign.comment_count:
+        campaign.comment_count = Campaign.comment_count + 1
+        if campaign.article_id is not None and campaign.article_id != comment.article_id:
+            campaign.article_id = None
+        return
     count, articles = session.execute(
         select(func.count(), func.count(func.distinct(Comment.article_id))).where(Comment.campaign_id == campaign.id)
     ).one()
     campaign.comment_count = count
     if articles > 1:
         campaign.article_id = None
-    campaign.updated_at = utcnow()

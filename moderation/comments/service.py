@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import Article
@@ -134,14 +135,31 @@ def _apply_campaign_hits(comment: Comment, verdict: Verdict, screening: Screenin
 def _article_for(session: Session, article_id: str, *, auto_create: bool) -> Article:
     article = session.get(Article, article_id)
     if article is None and auto_create:
-        validate_article_id(article_id)
-        article = Article(id=article_id, comments_open=True)
-        session.add(article)
+        article = _create_article(session, article_id)
     if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
     if not article.comments_open:
         raise CommentsClosed(f"Comments on article '{article_id}' are closed.")
     return article
+
+
+def _create_article(session: Session, article_id: str) -> Article:
+    """Register an article on its first comment.
+
+    The first comments on a new story often arrive together: when another submission inserted the row since we
+    looked, our insert fails inside its savepoint and we use that row instead of answering 500.
+    """
+    validate_article_id(article_id)
+    try:
+        with session.begin_nested():
+            article = Article(id=article_id, comments_open=True)
+            session.add(article)
+        return article
+    except IntegrityError:
+        existing = session.get(Article, article_id)
+        if existing is None:
+            raise
+        return existing
 
 
 def _parent_for(session: Session, parent_id: int | None, article_id: str) -> Comment | None:

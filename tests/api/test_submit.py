@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -195,3 +196,33 @@ def test_auto_create_article_on_first_comment_when_configured(client: FlaskClien
 def test_body_limit_comes_from_settings(client: FlaskClient) -> None:
     assert post(client, body="x" * 21).status_code == 400
     assert post(client, body="Kurz und gut.").status_code == 201
+
+
+@pytest.mark.parametrize("settings_overrides", [{"auto_create_articles": True}])
+def test_simultaneous_first_comments_on_a_new_article_both_succeed(
+    app: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both submissions miss the article row before either inserts it; the loser uses the winner's row (was 500)."""
+    import moderation.comments.service as comments_service
+
+    both_missed = threading.Barrier(2, timeout=5)
+    validate = comments_service.validate_article_id
+
+    def validate_after_both_missed(article_id: str) -> None:
+        validate(article_id)
+        both_missed.wait()
+
+    monkeypatch.setattr(comments_service, "validate_article_id", validate_after_both_missed)
+    statuses: list[int] = []
+
+    def submit(author: str) -> None:
+        payload = {"author_name": author, "body": "Erster Kommentar zu dieser Geschichte."}
+        statuses.append(app.test_client().post("/api/v1/articles/neu-2026/comments", json=payload).status_code)
+
+    threads = [threading.Thread(target=submit, args=(author,)) for author in ("Anna", "Bernd")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert statuses == [201, 201]
+    assert count(session, Comment) == 2

@@ -18,6 +18,24 @@ from moderation.types import utcnow
 from tests.campaigns.helpers import TEMPLATE, comment_id, post, rule_ids
 from tests.factories import auth, make_article, make_comment, make_moderator
 
+BURST_BODIES = [
+    "Ich sehe das ganz anders als der Autor des Artikels.",
+    "Warum wird hier nur eine Seite gezeigt? Sehr einseitig.",
+    "Genau so ist es, endlich schreibt es mal jemand.",
+    "Die Zahlen im dritten Absatz stimmen so nicht.",
+    "Interessant, aber was sagt die Opposition dazu?",
+    "Mir fehlt der historische Kontext in diesem Bericht.",
+    "Das hätte man schon vor zehn Jahren wissen können.",
+    "Wer finanziert eigentlich diese ganzen Studien?",
+    "Kann die Redaktion die Quelle bitte verlinken?",
+    "Schon wieder so ein Artikel, der nichts Neues bringt.",
+    "Bei uns im Viertel merkt man davon überhaupt nichts.",
+    "Gute Recherche, danke an die Redaktion dafür.",
+    "Was kostet das Ganze den Steuerzahler am Ende?",
+    "Hoffentlich bleibt das Thema auch nächste Woche auf der Seite.",
+    "Ich warte lieber ab, bis offizielle Zahlen vorliegen.",
+]
+
 
 @pytest.fixture(autouse=True)
 def article(session: Any) -> None:
@@ -159,24 +177,27 @@ def test_an_established_reader_sharing_the_url_is_not_held(client: FlaskClient, 
 
 
 def test_a_burst_of_new_accounts_on_one_article_is_held(client: FlaskClient, session: Any) -> None:
-    bodies = [
-        "Ich sehe das ganz anders als der Autor des Artikels.",
-        "Warum wird hier nur eine Seite gezeigt? Sehr einseitig.",
-        "Genau so ist es, endlich schreibt es mal jemand.",
-        "Die Zahlen im dritten Absatz stimmen so nicht.",
-        "Interessant, aber was sagt die Opposition dazu?",
-        "Mir fehlt der historische Kontext in diesem Bericht.",
-        "Das hätte man schon vor zehn Jahren wissen können.",
-        "Wer finanziert eigentlich diese ganzen Studien?",
-        "Kann die Redaktion die Quelle bitte verlinken?",
-        "Schon wieder so ein Artikel, der nichts Neues bringt.",
-    ]
-    responses = [post(client, f"Konto {i}", body) for i, body in enumerate(bodies)]
+    responses = [post(client, f"Konto {i}", body) for i, body in enumerate(BURST_BODIES[:10])]
     assert [r.status_code for r in responses] == [201] * 9 + [202]
     assert rule_ids(responses[-1]) == {"campaign.new_account_burst"}
     campaign_ids = {session.get(Comment, comment_id(r)).campaign_id for r in responses}
     assert len(campaign_ids) == 1 and None not in campaign_ids
     assert post(client, "Konto 3", "Nochmal ich, Konto 3, mit einem anderen Gedanken.").status_code == 202
+
+
+@pytest.mark.parametrize("settings_overrides", [{"campaign_max_candidates": 3}])
+def test_a_growing_burst_reads_a_bounded_window_and_keeps_an_exact_count(client: FlaskClient, session: Any) -> None:
+    """A flood of new accounts must not make each submission read (and recount) the whole campaign: only the newest
+    ``max_candidates`` comments are read back; every later comment still finds the campaign, the count stays exact,
+    and earlier comments beyond the window stay out of it (the documented cost)."""
+    responses = [post(client, f"Neu {i}", body) for i, body in enumerate(BURST_BODIES)]
+    assert [r.status_code for r in responses] == [201] * 9 + [202] * 6
+    [campaign] = session.scalars(select(Campaign)).all()
+    members = [session.get(Comment, comment_id(r)).campaign_id for r in responses]
+    assert members == [None] * 6 + [campaign.id] * 9
+    assert campaign.comment_count == 9
+    grown = session.scalars(select(AuditEntry).where(AuditEntry.action == "campaign.grown")).all()
+    assert [entry.details["earlier_members_added"] for entry in grown] == [0] * 5
 
 
 @pytest.mark.parametrize("settings_overrides", [{"campaign_detection": False}])
