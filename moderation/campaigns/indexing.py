@@ -1,7 +1,7 @@
-"""Screening and indexing a submission inside ``submit_comment``'s transaction, each in its own savepoint.
+"""Screening and indexing a submission inside ``submit_comment``'s transaction.
 
-A failure here is contained: the savepoint is rolled back, the comment is still stored, and the caller holds it with
-``campaign_unavailable`` (see ``reasons.py``) instead of dropping it or publishing it unchecked.
+A failure here is contained: what the stage did is rolled back, the comment is still stored, and the caller holds it
+with ``campaign_unavailable`` (see ``reasons.py``) instead of dropping it or publishing it unchecked.
 """
 
 from __future__ import annotations
@@ -24,14 +24,19 @@ log = logging.getLogger(__name__)
 
 
 def screen_submission(*, session: Session, config: CampaignConfig, posting: Posting, now: datetime) -> Screening | None:
-    """Evaluate the signals in a savepoint; None means the stage failed (the caller holds the comment)."""
+    """Evaluate the signals; None means the stage failed (the caller holds the comment).
+
+    Screening runs before the submission writes anything, so a failure rolls the transaction back (on PostgreSQL a
+    failed statement leaves it unusable) and loses only reads; a savepoint would cost two statements on every
+    submission to protect nothing.
+    """
     if not config.enabled:
         return SKIPPED
     try:
-        with session.begin_nested():
-            return screen(session=session, config=config, posting=posting, now=now)
+        return screen(session=session, config=config, posting=posting, now=now)
     except Exception:
         log.exception("campaign screening failed; holding the comment")
+        session.rollback()
         return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -23,8 +23,9 @@ from moderation.filters.verdicts import Action, Verdict
 from moderation.toxicity.nudge import offer_nudge
 from moderation.toxicity.thresholds import merge
 from moderation.types import utcnow
-from moderation.webhooks.events import emit
+from moderation.webhooks.events import Subscription, emit, subscriptions
 from moderation.webhooks.models import EventType
+from moderation.writes import commit_keeping_state, serialized_writes
 
 STATUS_FOR_ACTION = {
     Action.PUBLISH: CommentStatus.PUBLISHED,
@@ -77,7 +78,7 @@ def submit_comment(
     defaults to the app's ``KOMMENTARE_CAMPAIGN_*`` settings (read from the app context, so the comment view needs
     no change; callers outside a request pass it).
     """
-    article = _article_for(session, submission.article_id, auto_create=auto_create_articles)
+    article, new = _article_for(session, submission.article_id, auto_create=auto_create_articles)
     parent = _parent_for(session, submission.parent_id, article.id)
     verdict = pipeline.moderate(submission.body, thresholds=merge(thresholds, article.thresholds))
     if nudge and not submission.nudge_acknowledged:
@@ -85,14 +86,31 @@ def submit_comment(
     screening = _screen(session, submission, campaigns)
     comment = _comment_from(submission, parent, verdict)
     _apply_campaign_hits(comment, verdict, screening, failed=screening is None)
+    endpoints = subscriptions(session)
+    with serialized_writes(session):
+        if new:
+            _register_article(session, article)
+        _store(session, comment, verdict, screening, endpoints)
+    return comment
+
+
+def _store(
+    session: Session,
+    comment: Comment,
+    verdict: Verdict,
+    screening: Screening | None,
+    endpoints: Sequence[Subscription],
+) -> None:
+    """The write phase, kept short (everything else is decided before): on SQLite only one submission at a time
+    is in here."""
     session.add(comment)
     session.flush()
     if screening is not None and not record_screening(session=session, comment=comment, screening=screening):
         _apply_campaign_hits(comment, verdict, screening, failed=True)
     _audit_created(session, comment, verdict)
-    emit(session, event_types=(EventType.CREATED, EVENT_FOR_STATUS[comment.status]), comment=comment)
-    session.commit()
-    return comment
+    events = (EventType.CREATED, EVENT_FOR_STATUS[comment.status])
+    emit(session, event_types=events, comment=comment, endpoints=endpoints)
+    commit_keeping_state(session)
 
 
 def _audit_created(session: Session, comment: Comment, verdict: Verdict) -> None:
@@ -132,34 +150,31 @@ def _apply_campaign_hits(comment: Comment, verdict: Verdict, screening: Screenin
         comment.needs_rescore = False
 
 
-def _article_for(session: Session, article_id: str, *, auto_create: bool) -> Article:
+def _article_for(session: Session, article_id: str, *, auto_create: bool) -> tuple[Article, bool]:
+    """The article commented on, and whether it is new (auto-created articles are registered in the write phase)."""
     article = session.get(Article, article_id)
     if article is None and auto_create:
-        article = _create_article(session, article_id)
+        validate_article_id(article_id)
+        return Article(id=article_id, comments_open=True), True
     if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
     if not article.comments_open:
         raise CommentsClosed(f"Comments on article '{article_id}' are closed.")
-    return article
+    return article, False
 
 
-def _create_article(session: Session, article_id: str) -> Article:
-    """Register an article on its first comment.
+def _register_article(session: Session, article: Article) -> None:
+    """Insert an article on its first comment.
 
     The first comments on a new story often arrive together: when another submission inserted the row since we
-    looked, our insert fails inside its savepoint and we use that row instead of answering 500.
+    looked, our insert fails inside its savepoint and the comment goes to that row instead of answering 500.
     """
-    validate_article_id(article_id)
     try:
         with session.begin_nested():
-            article = Article(id=article_id, comments_open=True)
             session.add(article)
-        return article
     except IntegrityError:
-        existing = session.get(Article, article_id)
-        if existing is None:
+        if session.get(Article, article.id) is None:
             raise
-        return existing
 
 
 def _parent_for(session: Session, parent_id: int | None, article_id: str) -> Comment | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment
@@ -34,19 +34,42 @@ def emit(
     event_types: Sequence[EventType],
     comment: Comment,
     extra: dict[str, Any] | None = None,
+    endpoints: Sequence[Subscription] | None = None,
 ) -> None:
-    """Add the events and their deliveries to the session; they commit (or roll back) with the change itself."""
+    """Insert the events and their deliveries in the caller's transaction; they commit (or roll back) with the
+    change itself. ``endpoints`` (from ``subscriptions``) may be read before the write begins, to keep it short."""
     now = utcnow()
-    endpoints = list(session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.active.is_(True))))
     data = {"comment": comment_payload(comment), **(extra or {})}
-    for event_type in event_types:
-        event = OutboxEvent(
-            id="msg_" + uuid.uuid4().hex,
-            type=event_type.value,
-            created_at=now,
-            payload={"type": event_type.value, "timestamp": now.isoformat(), "data": data},
-        )
-        session.add(event)
-        for endpoint in endpoints:
-            if event_type.value in endpoint.event_types:
-                session.add(Delivery(event=event, endpoint=endpoint, next_attempt_at=now))
+    events = [
+        {
+            "id": "msg_" + uuid.uuid4().hex,
+            "type": event_type.value,
+            "created_at": now,
+            "payload": {"type": event_type.value, "timestamp": now.isoformat(), "data": data},
+        }
+        for event_type in event_types
+    ]
+    subscribed = subscriptions(session) if endpoints is None else endpoints
+    deliveries = [
+        {"event_id": event["id"], "endpoint_id": endpoint.id, "next_attempt_at": now}
+        for event in events
+        for endpoint in subscribed
+        if event["type"] in endpoint.event_types
+    ]
+    session.flush()  # plain rows after what the session holds: none of the ORM's per-object bookkeeping
+    connection = session.connection()
+    connection.execute(insert(OutboxEvent), events)
+    if deliveries:
+        connection.execute(insert(Delivery), deliveries)
+
+
+class Subscription(NamedTuple):
+    id: int
+    event_types: list[str]
+
+
+def subscriptions(session: Session) -> list[Subscription]:
+    """The active endpoints and the event types each wants."""
+    with session.no_autoflush:
+        rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(WebhookEndpoint.active))
+        return [Subscription(row.id, row.event_types) for row in rows]
