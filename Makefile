@@ -50,6 +50,7 @@ eval-rules: install
 bench: install
 	$(BIN)/python bench/filters.py
 	$(BIN)/python bench/campaigns.py
+	$(BIN)/python bench/model_call.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 
 test: install

@@ -112,6 +112,7 @@ def build_pipeline(settings: Settings) -> ModerationPipeline:
         quantize=settings.toxicity_quantize,
         max_tokens=settings.toxicity_max_tokens,
         threads=settings.toxicity_threads,
+        trace=settings.toxicity_trace,
     )
     if isinstance(scorer, NoModelScorer):
         log.warning("no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none): holding every comment for review")

@@ -2,12 +2,17 @@
 
 Threads in one process share one copy of the toxicity model; the app is imported after fork in each worker
 (no ``preload_app``) so no worker inherits a model or a thread pool from its parent.
+
+Defaults fit 2 cores (``make bench``): two processes, each running Python on one core with one torch thread
+(``KOMMENTARE_TOXICITY_THREADS=1``), and only two request threads each, because more threads in one process mostly
+queue for its interpreter lock, and the one holding the database write lock waits with them. On bigger machines
+set ``KOMMENTARE_WORKERS`` to the number of cores.
 """
 
 import os
 
-workers = int(os.environ.get("KOMMENTARE_WORKERS", "1"))
-threads = int(os.environ.get("KOMMENTARE_THREADS", "8"))
+workers = int(os.environ.get("KOMMENTARE_WORKERS", "2"))
+threads = int(os.environ.get("KOMMENTARE_THREADS", "2"))
 worker_class = "gthread"
 preload_app = False
 timeout = 60

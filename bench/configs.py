@@ -56,22 +56,26 @@ def naive(checkpoint: Path, config_dir: Path) -> Config:
     return Config(spec, NAIVE)
 
 
+#: The layout before the benchmark chose today's defaults: one process, 8 request threads, torch's thread default.
+ONE_PROCESS = {"WORKERS": "1", "THREADS": "8", "TOXICITY_THREADS": "0"}
+
+
 def bert_base(checkpoint: Path, config_dir: Path, *, variants: bool) -> list[Config]:
     """The service's batched fp32 and int8 paths, its one-at-a-time path, and optional layout variants."""
     files = {"TOXICITY_MODEL": "checkpoint", "TOXICITY_CHECKPOINT": str(checkpoint)}
     files["TOXICITY_CONFIG_DIR"] = str(config_dir)
+    int8 = {**files, "TOXICITY_QUANTIZE": "int8"}
     rows = [
         kommentare("bert fp32 batched", BERT, files),
-        kommentare("bert int8 batched", BERT, {**files, "TOXICITY_QUANTIZE": "int8"}),
+        kommentare("bert int8 batched", BERT, int8),
         kommentare("bert fp32 batch=1", BERT, {**files, "TOXICITY_BATCH_SIZE": "1"}),
     ]
     if variants:
-        int8 = {**files, "TOXICITY_QUANTIZE": "int8"}
-        one = {**int8, "TOXICITY_THREADS": "1"}
         rows += [
             kommentare("bert int8 batch=1", BERT, {**int8, "TOXICITY_BATCH_SIZE": "1"}, variant=True),
-            kommentare("bert int8 torch-threads=1", BERT, one, variant=True),
-            kommentare("bert int8 2 workers x 1 thr", BERT, {**one, "WORKERS": "2"}, variant=True),
+            kommentare("bert int8 untraced", BERT, {**int8, "TOXICITY_TRACE": "false"}, variant=True),
+            kommentare("bert int8 2 workers x 4 thr", BERT, {**int8, "THREADS": "4"}, variant=True),
+            kommentare("bert int8 1 worker x 8 thr", BERT, {**int8, **ONE_PROCESS}, variant=True),
         ]
     return rows
 
@@ -80,25 +84,25 @@ def ceiling(checkpoint: Path, config_dir: Path) -> list[Config]:
     """A 2-layer, 32-wide model costs ~2 ms a call: what these rows reach is the request path's own limit
     (HTTP, validation, rules, database), i.e. the most any model can get end to end."""
     files = {"TOXICITY_MODEL": "checkpoint", "TOXICITY_CHECKPOINT": str(checkpoint)}
-    one = {**files, "TOXICITY_CONFIG_DIR": str(config_dir), "TOXICITY_THREADS": "1", "WORKERS": "2"}
-    return [kommentare("tiny model 2 workers x 1 thr", CEILING, one, variant=True)]
+    return [kommentare("tiny model", CEILING, {**files, "TOXICITY_CONFIG_DIR": str(config_dir)}, variant=True)]
 
 
 def bundled(*, variants: bool) -> list[Config]:
     """The bundled model, fp32 and int8; none when it has not been trained yet (see ``bundled_missing``)."""
     if bundled_missing():
         return []
+    model = {"TOXICITY_MODEL": "bundled"}
     rows = [
-        kommentare("bundled fp32 batched", BUNDLED, {"TOXICITY_MODEL": "bundled"}),
-        kommentare("bundled int8 batched", BUNDLED, {"TOXICITY_MODEL": "bundled", "TOXICITY_QUANTIZE": "int8"}),
+        kommentare("bundled fp32 batched", BUNDLED, model),
+        kommentare("bundled int8 batched", BUNDLED, {**model, "TOXICITY_QUANTIZE": "int8"}),
     ]
     if variants:
-        one = {"TOXICITY_MODEL": "bundled", "TOXICITY_THREADS": "1"}
         rows += [
-            kommentare("bundled fp32 torch-threads=1", BUNDLED, one, variant=True),
-            kommentare("bundled fp32 2 workers x 1 thr", BUNDLED, {**one, "WORKERS": "2"}, variant=True),
+            kommentare("bundled untraced", BUNDLED, {**model, "TOXICITY_TRACE": "false"}, variant=True),
+            kommentare("bundled 3 workers x 2 thr", BUNDLED, {**model, "WORKERS": "3"}, variant=True),
+            kommentare("bundled 1 worker x 8 thr", BUNDLED, {**model, **ONE_PROCESS}, variant=True),
             # Every author new: after ten of them each article is one growing new-account burst campaign.
-            kommentare("bundled 2x1, all new accounts", BUNDLED, {**one, "WORKERS": "2"}, variant=True, new_share=1.0),
+            kommentare("bundled, all new accounts", BUNDLED, model, variant=True, new_share=1.0),
         ]
     return rows
 

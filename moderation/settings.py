@@ -56,8 +56,11 @@ class Settings:
     toxicity_batch_size: int = 16
     #: ... and at most this many padded tokens per call.
     toxicity_token_budget: int = 4096
-    #: torch intra-op threads per process (0 = torch's default, one per core).
-    toxicity_threads: int = 0
+    #: torch intra-op threads per process (0 = torch's default, one per core); one per worker process measured
+    #: fastest, and torch's default stalls whenever anything else wants the CPU.
+    toxicity_threads: int = 1
+    #: Run the model as a TorchScript trace (checked against the eager model at load; see toxicity/tracing.py).
+    toxicity_trace: bool = True
     #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
     #: Where `flask models pull` puts published models (default: <instance folder>/models).

@@ -10,12 +10,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from moderation.toxicity import scorer as toxicity
-from moderation.toxicity.loading import ModelUnavailable
+from moderation.toxicity.loading import ModelUnavailable, position_limit
 from moderation.toxicity.registry import PUBLISHED, RELEASES_URL, ModelConfigError, ModelFiles
 from moderation.toxicity.scorer import DetoxifyScorer, NoModelScorer, build_scorer
 from tests.tiny_detoxify import LABELS, build_tiny_checkpoint
@@ -250,3 +251,20 @@ def test_import_is_cheap() -> None:
     root = Path(__file__).parents[1]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("model_type", "positions", "declared", "limit"),
+    [
+        ("bert", 128, 128, 128),
+        ("bert", 512, 1_000_000_000_000_000_019_884_624_838_656, 512),  # transformers' "no limit" sentinel
+        ("roberta", 514, 1_000_000_000_000_000_019_884_624_838_656, 512),  # two positions lost to padding
+        ("xlm-roberta", 514, 512, 512),
+        ("bert", None, 300, 300),
+    ],
+)
+def test_position_limit_is_what_the_model_can_read(
+    model_type: str, positions: int | None, declared: int, limit: int
+) -> None:
+    model = SimpleNamespace(config=SimpleNamespace(model_type=model_type, max_position_embeddings=positions))
+    assert position_limit(model, SimpleNamespace(model_max_length=declared)) == limit

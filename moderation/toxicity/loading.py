@@ -19,7 +19,7 @@ import hashlib
 import os
 import pickle
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +81,37 @@ def quantize_int8(model: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
             model, {torch.nn.Linear}, dtype=torch.qint8
         )
+
+
+def position_limit(model: Any, tokenizer: Any) -> int | None:
+    """How many tokens (special tokens included) the model can read at once, if it says.
+
+    A longer input does not fail politely: it breaks the position embeddings. The bundled model has 128 positions
+    and RoBERTa-style models lose two to their padding offset.
+    """
+    limits = []
+    config = getattr(model, "config", None)
+    positions = getattr(config, "max_position_embeddings", None)
+    if isinstance(positions, int):
+        offset = 2 if getattr(config, "model_type", "") in ("roberta", "xlm-roberta", "camembert") else 0
+        limits.append(positions - offset)
+    declared = getattr(tokenizer, "model_max_length", None)
+    if isinstance(declared, int) and declared < 1_000_000:  # transformers' "no limit" is a huge sentinel
+        limits.append(declared)
+    return min(limits) if limits else None
+
+
+def pad_batch(rows: Sequence[Sequence[int]], pad_id: int) -> tuple[Any, Any]:
+    """Right-padded token ids and their attention mask, as the model is called everywhere."""
+    import torch
+
+    width = max(len(ids) for ids in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for row, tokens in enumerate(rows):
+        ids[row, : len(tokens)] = torch.tensor(tokens, dtype=torch.long)
+        mask[row, : len(tokens)] = 1
+    return ids, mask
 
 
 def _read_checkpoint(path: Path, device: str) -> tuple[dict[str, Any], list[str], Any]:

@@ -12,9 +12,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from moderation.toxicity.loading import LoadedModel, ModelUnavailable, load_files, load_published, quantize_int8
+from moderation.toxicity.loading import (
+    LoadedModel,
+    ModelUnavailable,
+    load_files,
+    load_published,
+    pad_batch,
+    position_limit,
+    quantize_int8,
+)
 from moderation.toxicity.loading import sha256_file as sha256_file
 from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, ModelFiles, resolve
+from moderation.toxicity.tracing import trace_classifier
 
 QUANTIZE_CHOICES = ("none", "int8")
 
@@ -65,9 +74,11 @@ class DetoxifyScorer:
         quantize: str = "none",
         max_tokens: int = 256,
         threads: int = 0,
+        trace: bool = False,
     ) -> None:
         self._name, self._files, self._device, self._threads = name, files, device, threads
-        self._quantize, self._max_tokens = quantize, max_tokens
+        self._quantize, self._max_tokens, self._trace = quantize, max_tokens, trace
+        self._token_limit = max_tokens  # lowered at load to what the model can read
         self._lock = threading.RLock()
         self._loaded: LoadedModel | None = None
         self._error: ModelUnavailable | None = None
@@ -100,13 +111,14 @@ class DetoxifyScorer:
             return self.score_encoded(self.encode(texts))
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids per text, truncated to ``max_tokens`` (special tokens included)."""
+        """Token ids per text, truncated to ``max_tokens`` or what the model can read if less (special tokens
+        included)."""
         with self._lock:
             loaded = self._ensure_loaded()
             if not texts:
                 return []
             try:
-                encoded = loaded.tokenizer(list(texts), truncation=True, max_length=self._max_tokens)
+                encoded = loaded.tokenizer(list(texts), truncation=True, max_length=self._token_limit)
             except Exception as exc:
                 raise ModelUnavailable(f"toxicity model {self.model_id} failed to tokenise: {exc}") from exc
             return [list(ids) for ids in encoded["input_ids"]]
@@ -154,8 +166,11 @@ class DetoxifyScorer:
             if self._files.checkpoint.is_file():
                 self._digest = sha256_file(self._files.checkpoint)[:12]
             loaded = load_files(self._files, device=self._device)
+        self._token_limit = min(self._max_tokens, position_limit(loaded.model, loaded.tokenizer) or self._max_tokens)
         if self._quantize == "int8":
             loaded = LoadedModel(quantize_int8(loaded.model), loaded.tokenizer, loaded.labels)
+        if self._trace:
+            loaded = LoadedModel(trace_classifier(loaded.model, loaded.tokenizer), loaded.tokenizer, loaded.labels)
         return loaded
 
 
@@ -169,6 +184,7 @@ def build_scorer(
     quantize: str = "none",
     max_tokens: int = 256,
     threads: int = 0,
+    trace: bool = False,
 ) -> Scorer:
     """Map the ``KOMMENTARE_TOXICITY_*`` settings to a scorer; raises ``ModelConfigError``, loads nothing."""
     if quantize not in QUANTIZE_CHOICES:
@@ -177,7 +193,13 @@ def build_scorer(
     if model == NONE:
         return NoModelScorer()
     return DetoxifyScorer(
-        name=model, files=files, device=device, quantize=quantize, max_tokens=max_tokens, threads=threads
+        name=model,
+        files=files,
+        device=device,
+        quantize=quantize,
+        max_tokens=max_tokens,
+        threads=threads,
+        trace=trace,
     )
 
 
@@ -185,13 +207,7 @@ def _predict(loaded: LoadedModel, batch: Sequence[Sequence[int]]) -> list[dict[s
     """Right-pads the batch to its longest member; the caller keeps similar lengths together."""
     import torch
 
-    pad_id = loaded.tokenizer.pad_token_id or 0
-    width = max(len(ids) for ids in batch)
-    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    attention = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, ids in enumerate(batch):
-        input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-        attention[row, : len(ids)] = 1
+    input_ids, attention = pad_batch(batch, loaded.tokenizer.pad_token_id or 0)
     device = loaded.model.device if hasattr(loaded.model, "device") else "cpu"
     with torch.inference_mode():
         logits = loaded.model(input_ids=input_ids.to(device), attention_mask=attention.to(device)).logits

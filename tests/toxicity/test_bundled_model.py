@@ -97,3 +97,12 @@ def test_plain_detoxify_loads_the_bundled_model_offline_with_the_same_scores(
     ours = scorer.score(INSULTS[:2])
     for label, values in theirs.items():
         assert values == pytest.approx([row[label] for row in ours], abs=1e-5)
+
+
+@pytest.mark.usefixtures("offline")
+def test_a_comment_longer_than_the_model_reads_is_truncated_not_failed(scorer: DetoxifyScorer) -> None:
+    """The bundled model has 128 positions; the default limit of 256 tokens used to break every long comment."""
+    long = " ".join(CIVIL * 8)
+    [ids] = scorer.encode([long])
+    assert len(ids) == 128
+    assert scorer.score([long])[0]["toxicity"] < DEFAULT_THRESHOLDS["toxicity"]["hold"]
