@@ -13,7 +13,7 @@ Run by ``servers.py`` after the migration, with the server's environment (same d
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -49,7 +49,7 @@ def seed() -> int:
     return len(prints)
 
 
-def _comment(name: str, when: object) -> dict[str, object]:
+def _comment(name: str, when: datetime) -> dict[str, object]:
     return {
         "article_id": ARCHIVE,
         "author_name": name,
@@ -61,7 +61,7 @@ def _comment(name: str, when: object) -> dict[str, object]:
     }
 
 
-def _fingerprint(comment_id: int, secret: str, name: str, when: object) -> dict[str, object]:
+def _fingerprint(comment_id: int, secret: str, name: str, when: datetime) -> dict[str, object]:
     key = account_key(secret=secret, email=None, author_name=name)
     return {
         "comment_id": comment_id,

@@ -101,8 +101,7 @@ def _store(
     screening: Screening | None,
     endpoints: Sequence[Subscription],
 ) -> None:
-    """The write phase, kept short (everything else is decided before): on SQLite only one submission at a time
-    is in here."""
+    """The write phase, kept short (everything is decided before it); the caller holds the write lock."""
     session.add(comment)
     session.flush()
     if screening is not None and not record_screening(session=session, comment=comment, screening=screening):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -49,8 +48,9 @@ def trace_classifier(model: Any, tokenizer: Any) -> Any:
     import torch
 
     encoded = [list(ids) for ids in tokenizer(list(PROBES))["input_ids"]]
+    pad_id = tokenizer.pad_token_id or 0
     try:
-        example_ids, example_mask = pad_batch(encoded[1:2], tokenizer.pad_token_id or 0)
+        example_ids, example_mask = pad_batch(encoded[1:2], pad_id)
         with torch.inference_mode(), warnings.catch_warnings():
             # TracerWarning: "converting a tensor to a Python boolean" in code paths the check below covers
             warnings.simplefilter("ignore")
@@ -59,7 +59,9 @@ def trace_classifier(model: Any, tokenizer: Any) -> Any:
             )
             module = torch.jit.freeze(module.eval())
         traced = TracedClassifier(module, getattr(model, "device", "cpu"))
-        drift = max(_drift(model, traced, [encoded[i] for i in rows], tokenizer) for rows in ((0, 2), (2,), (0, 1, 2)))
+        drift = max(
+            _drift(model, traced, pad_batch([encoded[i] for i in rows], pad_id)) for rows in ((0, 2), (2,), (0, 1, 2))
+        )
     except Exception as exc:  # tracing is an optimisation: the eager model always works
         log.warning("toxicity model kept eager: tracing failed (%s: %s)", type(exc).__name__, exc)
         return model
@@ -69,10 +71,11 @@ def trace_classifier(model: Any, tokenizer: Any) -> Any:
     return traced
 
 
-def _drift(model: Any, traced: TracedClassifier, rows: Sequence[Sequence[int]], tokenizer: Any) -> float:
+def _drift(model: Any, traced: TracedClassifier, batch: tuple[Any, Any]) -> float:
+    """Largest logit difference between the eager and the traced model on one padded batch."""
     import torch
 
-    ids, mask = pad_batch(rows, tokenizer.pad_token_id or 0)
+    ids, mask = batch
     with torch.inference_mode():
         eager = model(input_ids=ids, attention_mask=mask).logits
         for _ in range(2):  # the first calls of a frozen graph also optimise it
