@@ -11,7 +11,10 @@ from flask import Flask, Response, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from moderation import state
 from moderation.articles.views import bp as articles_bp
+from moderation.audit.views import bp as audit_bp
+from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH
 from moderation.campaigns.views import bp as campaigns_bp
 from moderation.comments.views import bp as comments_bp
 from moderation.demo.cli import cli as demo_cli
@@ -19,17 +22,18 @@ from moderation.demo.views import bp as demo_bp
 from moderation.errors import register_error_handlers
 from moderation.extensions import api, db, limiter, migrate
 from moderation.filters.cli import cli as rules_cli
-from moderation.filters.pipeline import ModerationPipeline
-from moderation.filters.rules import load_ruleset
 from moderation.http import IdConverter, id_converter_schema, require_json_body
-from moderation.moderators.auth import BEARER_AUTH
 from moderation.moderators.cli import cli as moderators_cli
+from moderation.moderators.service import authenticate
 from moderation.queue.views import bp as queue_bp
+from moderation.reports.views import bp as reports_bp
 from moderation.settings import Settings
-from moderation.state import EXTENSION_KEY, AppState
+from moderation.submission import runtime as submission_runtime
+from moderation.submission.cli import rescore as rescore_command
+from moderation.submission.views import bp as submission_bp
+from moderation.toxicity import runtime as toxicity_runtime
 from moderation.toxicity.cli import cli as models_cli
-from moderation.toxicity.registry import check_files, resolve
-from moderation.toxicity.scorer import NoModelScorer, build_scorer
+from moderation.toxicity.scorer import Scorer
 from moderation.webhooks.cli import cli as webhooks_cli
 from moderation.webhooks.views import bp as webhooks_bp
 
@@ -37,8 +41,15 @@ log = logging.getLogger("moderation")
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
-    """Build the app; ``config`` is a Settings object or overrides of the ``KOMMENTARE_*`` environment."""
+API_BLUEPRINTS = (articles_bp, comments_bp, submission_bp, reports_bp, queue_bp, audit_bp, webhooks_bp, campaigns_bp)
+CLI_GROUPS = (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli)
+
+
+def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Scorer | None = None) -> Flask:
+    """Build the app; ``config`` is a Settings object or overrides of the ``KOMMENTARE_*`` environment.
+
+    ``scorer`` replaces the configured toxicity model (tests and benchmarks pass their doubles here).
+    """
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
     logging.basicConfig(level=settings.log_level)
     app = Flask(__name__, instance_relative_config=True)
@@ -57,15 +68,16 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     api.register_converter(IdConverter, id_converter_schema)
     api.spec.components.security_scheme("bearerAuth", BEARER_AUTH["bearerAuth"])
     limiter.init_app(app)
-    for blueprint in (articles_bp, comments_bp, queue_bp, webhooks_bp, campaigns_bp):
+    for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(demo_bp)
     register_error_handlers(app, rollback=db.session.rollback)
     app.before_request(_api_requires_json)
     app.after_request(_cors(settings.cors_origins))
-    for group in (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli):
+    for group in CLI_GROUPS:
         app.cli.add_command(group)
-    app.extensions[EXTENSION_KEY] = AppState(settings=settings, pipeline=build_pipeline(settings))
+    models_cli.add_command(rescore_command)
+    _init_features(app, settings, scorer)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -92,40 +104,17 @@ def flask_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def build_pipeline(settings: Settings) -> ModerationPipeline:
-    """Validates the rule file and that the model's files exist (either failing stops start-up); loads no model."""
-    model_dir = Path(settings.model_dir)
-    files = resolve(
-        name=settings.toxicity_model,
-        model_dir=model_dir,
-        checkpoint=settings.toxicity_checkpoint,
-        config_dir=settings.toxicity_config_dir,
-    )
-    if files is not None:
-        check_files(files)
-    scorer = build_scorer(
-        model=settings.toxicity_model,
-        model_dir=model_dir,
-        checkpoint=settings.toxicity_checkpoint,
-        config_dir=settings.toxicity_config_dir,
-        device=settings.toxicity_device,
-        quantize=settings.toxicity_quantize,
-        max_tokens=settings.toxicity_max_tokens,
-        threads=settings.toxicity_threads,
-        trace=settings.toxicity_trace,
-    )
-    if isinstance(scorer, NoModelScorer):
-        log.warning("no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none): holding every comment for review")
-    ruleset = load_ruleset(Path(settings.ruleset_path) if settings.ruleset_path else None)
-    shadow = load_ruleset(Path(settings.shadow_ruleset_path)) if settings.shadow_ruleset_path else None
-    return ModerationPipeline(
-        scorer=scorer,
-        ruleset=ruleset,
-        shadow_ruleset=shadow,
-        timeout_seconds=settings.model_timeout_seconds,
-        max_batch=settings.toxicity_batch_size,
-        token_budget=settings.toxicity_token_budget,
-    )
+def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> None:
+    """Per-app state: settings, the moderator authenticator, the active scorer, the submission runtime.
+
+    Building the scorer checks the model's files and the runtime validates the rule files; either failing stops
+    start-up. No model is loaded here.
+    """
+    state.init_app(app, settings)
+    app.extensions[AUTHENTICATOR_KEY] = authenticate
+    scorer = scorer or toxicity_runtime.configured_scorer(settings)
+    toxicity_runtime.init_app(app, scorer)
+    submission_runtime.init_app(app, submission_runtime.build_runtime(settings, scorer=scorer))
 
 
 def _api_requires_json() -> None:

@@ -10,13 +10,13 @@ import logging
 import sys
 
 from app import create_app
-from moderation.state import current_state
+from moderation.submission.runtime import current_runtime
 from moderation.toxicity.loading import ModelUnavailable
 
 app = create_app()
 with app.app_context():
     try:
-        current_state().pipeline.load_model()
+        current_runtime().pipeline.load_model()
     except ModelUnavailable as exc:
         logging.getLogger("moderation").critical("cannot start: %s", exc)
         sys.exit(3)  # gunicorn's "worker failed to boot": the arbiter stops instead of respawning forever

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, get_type_hints
 
-from moderation.toxicity.thresholds import merge, validate_overrides
+from moderation.thresholds import merge, validate_overrides
 
 PREFIX = "KOMMENTARE_"
 

@@ -1,27 +1,22 @@
-"""Per-app runtime state (settings and the moderation pipeline), reachable from views and CLI commands."""
+"""The app's settings, reachable from views, schemas and CLI commands.
+
+Features that hold process-wide state of their own (the toxicity scorer, the submission pipeline) keep it in their
+own ``app.extensions`` slot (``toxicity.runtime``, ``submission.runtime``), so this core module imports no feature.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask import Flask, current_app
 
-from flask import current_app
-
-from moderation.filters.pipeline import ModerationPipeline
 from moderation.settings import Settings
 
-EXTENSION_KEY = "kommentare"
+SETTINGS_KEY = "kommentare.settings"
 
 
-@dataclass
-class AppState:
-    settings: Settings
-    pipeline: ModerationPipeline
-
-
-def current_state() -> AppState:
-    state: AppState = current_app.extensions[EXTENSION_KEY]
-    return state
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions[SETTINGS_KEY] = settings
 
 
 def current_settings() -> Settings:
-    return current_state().settings
+    settings: Settings = current_app.extensions[SETTINGS_KEY]
+    return settings

@@ -44,16 +44,3 @@ def lock_path(session: Session) -> str | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     return f"{url.database}{LOCK_SUFFIX}"
-
-
-def commit_keeping_state(session: Session) -> None:
-    """Commit without expiring the session's objects.
-
-    A submission writes every attribute of the comment it answers with, so nothing it holds can be stale; the usual
-    expiry would cost a SELECT per answer only to read back what was just written.
-    """
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from moderation.filters.policy import decide, rule_reasons
 from moderation.filters.rules import Ruleset, evaluate, load_ruleset
-from moderation.filters.verdicts import Action, RuleHit
+from moderation.verdicts import Action, RuleHit
 
 BENIGN_BUDGET = 0.001
 

@@ -22,8 +22,8 @@ from flask_migrate import upgrade
 
 from app import create_app
 from moderation.extensions import db
-from moderation.state import current_state
-from tests.fakes import KeywordScorer
+from tests.factories import make_article, make_moderator
+from tests.fakes import KeywordScorer, SwitchableScorer
 
 PG_ADMIN_URL = os.environ.get("KOMMENTARE_TEST_DATABASE_URL", "")
 
@@ -103,18 +103,16 @@ def settings_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def fake_scorer() -> Any:
-    """The scorer the app uses; override with ``None`` to keep the one the settings configure."""
-    return KeywordScorer()
+    """The scorer passed to ``create_app``: keyword scoring that a test can ``switch`` to a failing or slow model
+    (and back). Override with ``None`` to use the model the settings configure."""
+    return SwitchableScorer(KeywordScorer())
 
 
 @pytest.fixture
 def app(database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any) -> Iterator[Flask]:
     config: dict[str, Any] = {"database_url": database_url, "ratelimit_enabled": False, **settings_overrides}
-    app = create_app(config)
+    app = create_app(config, scorer=fake_scorer)
     app.config["TESTING"] = True
-    if fake_scorer is not None:
-        with app.app_context():
-            current_state().pipeline.scorer = fake_scorer
     yield app
     with app.app_context():
         db.session.remove()
@@ -135,3 +133,10 @@ def runner(app: Flask) -> FlaskCliRunner:
 def session(app: Flask) -> Iterator[Any]:
     with app.app_context():
         yield db.session
+
+
+@pytest.fixture
+def token(session: Any) -> str:
+    """A moderator's bearer token, with the reference article registered."""
+    make_article(session)
+    return make_moderator(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from moderation.toxicity.loading import ModelUnavailable
 
@@ -30,6 +31,24 @@ class KeywordScorer:
         elif "dumm" in text:
             scores.update(toxicity=0.62, insult=0.55)
         return scores
+
+
+class SwitchableScorer:
+    """Delegates to one scorer until switched to another: a model that fails, then comes back (or stalls)."""
+
+    def __init__(self, scorer: object) -> None:
+        self.current: Any = scorer
+
+    @property
+    def model_id(self) -> str:
+        return str(self.current.model_id)
+
+    def switch(self, scorer: object) -> None:
+        self.current = scorer
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        result: list[dict[str, float]] = self.current.score(texts)
+        return result
 
 
 class FailingScorer:

@@ -55,9 +55,9 @@ def test_unexpected_error_is_500_problem_and_rolls_back(app: Flask, client: Flas
         def score(self, texts: Any) -> Any:
             return [{"toxicity": "not-a-number"}]  # the policy will fail comparing str to float
 
-    from moderation.state import current_state
+    from moderation.toxicity.runtime import current_scorer
 
-    current_state().pipeline.scorer = Exploding()
+    current_scorer().switch(Exploding())  # type: ignore[attr-defined]
     response = client.post(f"/api/v1/articles/{ARTICLE_ID}/comments", json={"author_name": "A", "body": "x"})
     assert (response.status_code, response.mimetype) == (500, "application/problem+json")
     from moderation.comments.models import Comment

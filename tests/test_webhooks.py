@@ -20,7 +20,8 @@ from moderation.state import current_settings
 from moderation.types import utcnow
 from moderation.webhooks.delivery import backoff, run_once
 from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
-from tests.factories import ARTICLE_ID, auth, make_article, make_moderator
+from tests.factories import auth
+from tests.helpers import post_comment
 
 
 class Receiver:
@@ -73,12 +74,6 @@ def receiver(port: int) -> Iterator[Receiver]:
     server.close()
 
 
-@pytest.fixture
-def token(session: Any) -> str:
-    make_article(session)
-    return make_moderator(session)
-
-
 def register(client: FlaskClient, token: str, port: int, events: list[str]) -> dict[str, Any]:
     response = client.post(
         "/api/v1/moderation/webhooks",
@@ -87,10 +82,6 @@ def register(client: FlaskClient, token: str, port: int, events: list[str]) -> d
     )
     assert response.status_code == 201, response.json
     return dict(response.json)
-
-
-def post_comment(client: FlaskClient, body: str = "Guter Artikel.") -> Any:
-    return client.post(f"/api/v1/articles/{ARTICLE_ID}/comments", json={"author_name": "A", "body": body})
 
 
 def deliver(app: Any, now: Any = None) -> int:

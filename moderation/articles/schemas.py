@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from moderation.articles.models import ARTICLE_ID_PATTERN
+from moderation.articles.service import ArticleInput
 from moderation.http import Text
-from moderation.toxicity.thresholds import validate_overrides
+from moderation.thresholds import Thresholds, validate_overrides
 
 article_id_field = fields.String(validate=validate.Regexp(ARTICLE_ID_PATTERN))
 
@@ -17,6 +18,10 @@ class ArticleInSchema(Schema):
     url = fields.URL(required=True, schemes={"http", "https"}, validate=validate.Length(max=2048))
     title = Text(required=True, validate=validate.Length(min=1, max=500))
     comments_open = fields.Boolean(load_default=True)
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> ArticleInput:
+        return ArticleInput(**data)
 
 
 class ArticleOutSchema(Schema):
@@ -40,6 +45,11 @@ class ThresholdsField(fields.Field):  # type: ignore[type-arg]
 
 class ThresholdsInSchema(Schema):
     thresholds = ThresholdsField(required=True, metadata={"example": {"toxicity": {"hold": 0.3, "reject": 0.9}}})
+
+    @post_load
+    def _to_overrides(self, data: dict[str, Any], **_: Any) -> Thresholds:
+        overrides: Thresholds = data["thresholds"]
+        return overrides
 
 
 class ThresholdsOutSchema(Schema):

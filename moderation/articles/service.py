@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import ARTICLE_ID_PATTERN, Article
+from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
-from moderation.toxicity.thresholds import merge, validate_overrides
+from moderation.thresholds import Thresholds, merge, validate_overrides
 
 
 class ArticleNotFound(NotFound):
@@ -26,11 +28,28 @@ def validate_article_id(article_id: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ArticleInput:
+    url: str
+    title: str
+    comments_open: bool = True
+
+
+@dataclass(frozen=True)
+class ArticleThresholds:
+    """A story's own overrides and the thresholds its comments are judged by (settings with the overrides)."""
+
+    article_id: str
+    overrides: Thresholds | None
+    effective: Thresholds
+
+
 def register_article(
-    *, session: Session, article_id: str, url: str, title: str, comments_open: bool, actor: str
+    *, session: Session, article_id: str, article_input: ArticleInput, actor: str
 ) -> tuple[Article, bool]:
     """Create or update (audited); returns the article and whether it was created."""
     validate_article_id(article_id)
+    url, title, comments_open = article_input.url, article_input.title, article_input.comments_open
     article = session.get(Article, article_id)
     created = article is None
     if article is None:
@@ -40,7 +59,7 @@ def register_article(
     record_action(
         session,
         actor=actor,
-        action="article.registered" if created else "article.updated",
+        action=AuditAction.ARTICLE_REGISTERED if created else AuditAction.ARTICLE_UPDATED,
         article_id=article_id,
         details={"url": url, "title": title, "comments_open": comments_open},
     )
@@ -56,25 +75,34 @@ def get_article(*, session: Session, article_id: str) -> Article:
 
 
 def set_thresholds(
-    *, session: Session, article_id: str, thresholds: dict[str, dict[str, float]] | None, actor: str
-) -> Article:
-    """Replace the article's threshold overrides (``None`` clears them); audited, commits."""
+    *,
+    session: Session,
+    article_id: str,
+    thresholds: dict[str, dict[str, float]] | None,
+    actor: str,
+    base: Mapping[str, Mapping[str, float]],
+) -> ArticleThresholds:
+    """Replace the article's threshold overrides (``None`` clears them); audited, commits; returns what
+    ``article_thresholds`` shows."""
     article = get_article(session=session, article_id=article_id)
     before = article.thresholds
     article.thresholds = validate_overrides(thresholds) if thresholds else None
     record_action(
         session,
         actor=actor,
-        action="article.thresholds_changed",
+        action=AuditAction.ARTICLE_THRESHOLDS_CHANGED,
         article_id=article_id,
         details={"from": before, "to": article.thresholds},
     )
     session.commit()
-    return article
+    return _thresholds_view(article, base)
 
 
 def article_thresholds(
     *, session: Session, article_id: str, base: Mapping[str, Mapping[str, float]]
-) -> dict[str, object]:
-    article = get_article(session=session, article_id=article_id)
-    return {"article_id": article.id, "overrides": article.thresholds, "effective": merge(base, article.thresholds)}
+) -> ArticleThresholds:
+    return _thresholds_view(get_article(session=session, article_id=article_id), base)
+
+
+def _thresholds_view(article: Article, base: Mapping[str, Mapping[str, float]]) -> ArticleThresholds:
+    return ArticleThresholds(article.id, article.thresholds, merge(base, article.thresholds))

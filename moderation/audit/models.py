@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,27 @@ from sqlalchemy.orm import Mapped, mapped_column
 from moderation.extensions import db
 from moderation.types import JSONDocument, UTCDateTime, utcnow
 
-PIPELINE_ACTOR = "system:pipeline"
+
+class AuditAction(enum.StrEnum):
+    """Every action the log records; the values are what ``audit_log.action`` stores and the API shows."""
+
+    COMMENT_CREATED = "comment.created"
+    COMMENT_RESCORED = "comment.rescored"
+    COMMENT_REPORTED = "comment.reported"
+    COMMENT_HELD = "comment.held"
+    COMMENT_APPROVED = "comment.approved"
+    COMMENT_REJECTED = "comment.rejected"
+    CAMPAIGN_DETECTED = "campaign.detected"
+    CAMPAIGN_GROWN = "campaign.grown"
+    CAMPAIGN_APPROVED = "campaign.approved"
+    CAMPAIGN_REJECTED = "campaign.rejected"
+    ARTICLE_REGISTERED = "article.registered"
+    ARTICLE_UPDATED = "article.updated"
+    ARTICLE_THRESHOLDS_CHANGED = "article.thresholds_changed"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_DISABLED = "webhook.disabled"
+    MODERATOR_CREATED = "moderator.created"
+    MODERATOR_REVOKED = "moderator.revoked"
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]

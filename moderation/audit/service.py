@@ -1,51 +1,68 @@
-"""Audit entries are added inside the caller's unit of work, never committed on their own."""
+"""Audit entries are added inside the caller's unit of work, never committed on their own.
+
+The log knows ids, not entities: any feature can record what it did without this package importing it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from moderation.audit.models import AuditEntry
-from moderation.comments.models import Comment
+from moderation.audit.models import AuditAction, AuditEntry
+from moderation.pagination import Order, Page, fetch_page
 
-
-def record(session: Session, *, actor: str, action: str, comment: Comment, details: dict[str, Any]) -> None:
-    """Audit a decision about a comment."""
-    record_action(
-        session, actor=actor, action=action, comment_id=comment.id, article_id=comment.article_id, details=details
-    )
+#: Newest first; the cursor carries the last entry's id.
+NEWEST_FIRST = Order("audit", (AuditEntry.id,), descending=True)
 
 
 def record_action(
     session: Session,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     details: dict[str, Any],
     comment_id: int | None = None,
     article_id: str | None = None,
 ) -> None:
-    """Audit any moderator or operator action (articles, webhook endpoints, accounts).
+    """Audit any automatic, moderator or operator action.
 
     A plain row, inserted at once after flushing what the session holds: an append-only log needs none of the ORM's
     per-object bookkeeping, which costs more than the insert itself on the submission path.
     """
-    row = {"actor": actor, "action": action, "comment_id": comment_id, "article_id": article_id, "details": details}
+    row = {
+        "actor": actor,
+        "action": action.value,
+        "comment_id": comment_id,
+        "article_id": article_id,
+        "details": details,
+    }
     session.flush()
     session.connection().execute(insert(AuditEntry), [row])
 
 
-def list_entries(
-    *, session: Session, comment_id: int | None, article_id: str | None, before_id: int | None, limit: int
-) -> list[AuditEntry]:
-    """Newest first, keyset-paginated by id."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if comment_id is not None:
-        query = query.where(AuditEntry.comment_id == comment_id)
-    if article_id is not None:
-        query = query.where(AuditEntry.article_id == article_id)
-    if before_id is not None:
-        query = query.where(AuditEntry.id < before_id)
-    return list(session.scalars(query))
+@dataclass(frozen=True)
+class AuditQuery:
+    comment_id: int | None
+    article_id: str | None
+    cursor: str | None
+    limit: int
+
+
+def list_entries(*, session: Session, query: AuditQuery) -> Page[AuditEntry]:
+    """Newest first, keyset-paginated by id, optionally for one comment or one article."""
+    select_entries = select(AuditEntry)
+    if query.comment_id is not None:
+        select_entries = select_entries.where(AuditEntry.comment_id == query.comment_id)
+    if query.article_id is not None:
+        select_entries = select_entries.where(AuditEntry.article_id == query.article_id)
+    return fetch_page(
+        session,
+        select_entries,
+        order=NEWEST_FIRST,
+        cursor=query.cursor,
+        limit=query.limit,
+        key_of=lambda entry: (entry.id,),
+    )

@@ -18,11 +18,11 @@ from sqlalchemy import Integer, Select, and_, bindparam, case, select, text
 from sqlalchemy.orm import Session
 
 from moderation.campaigns.minhash import BANDS, MIN_SHARED_BANDS, Hashes, TextPrint, jaccard, shingles_of
-from moderation.campaigns.models import BandBucket, Fingerprint
+from moderation.campaigns.models import BandBucket, CampaignKind, Fingerprint
 from moderation.comments.models import Comment, CommentStatus
 
 #: Rule ids whose rejection makes a comment a template for ``campaign.rejected_copy``.
-CAMPAIGN_REJECT_RULES = frozenset({"campaign.copy_paste", "campaign.rejected_copy"})
+CAMPAIGN_REJECT_RULES = frozenset({CampaignKind.COPY_PASTE.rule_id, CampaignKind.REJECTED_COPY.rule_id})
 #: Stored bodies whose shingles stay memoised in each process (a few hundred KB to a few MB).
 SHINGLE_CACHE_SIZE = 2048
 

@@ -32,8 +32,8 @@ from moderation.campaigns.minhash import MIN_LENGTH, SIMILARITY, TextPrint, fing
 from moderation.campaigns.models import CampaignKind, Fingerprint, PushedUrl
 from moderation.campaigns.urls import Link, find_links, url_key
 from moderation.comments.models import Comment
-from moderation.filters.verdicts import Action, RuleHit
 from moderation.settings import Settings
+from moderation.verdicts import Action, RuleHit
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def _copy_paste(
         f"accounts within {hours:g} h (threshold: {config.min_accounts} accounts)"
     )
     best = max(c.similarity for c in recent)
-    hit = _body_hit("campaign.copy_paste", Action.REJECT, posting, best, note)
+    hit = _body_hit(CampaignKind.COPY_PASTE.rule_id, Action.REJECT, posting, best, note)
     return _signal(CampaignKind.COPY_PASTE, hit, [(c.comment_id, c.campaign_id) for c in recent], _excerpt(posting))
 
 
@@ -221,7 +221,7 @@ def _rejected_copy(posting: Posting, copies: list[NearCopy], config: CampaignCon
     more = f" and {len(templates) - 1} more" if len(templates) > 1 else ""
     note = f"near-copy (Jaccard >= {config.similarity:g}) of rejected comment #{templates[0].comment_id}{more}"
     best = max(c.similarity for c in templates)
-    hit = _body_hit("campaign.rejected_copy", Action.REJECT, posting, best, note)
+    hit = _body_hit(CampaignKind.REJECTED_COPY.rule_id, Action.REJECT, posting, best, note)
     members = [(c.comment_id, c.campaign_id) for c in templates]
     return _signal(CampaignKind.REJECTED_COPY, hit, members, _excerpt(posting))
 
@@ -233,7 +233,9 @@ def _url_push(connection: Connection, link: Link, account: str, config: Campaign
         return None
     hours = config.window.total_seconds() / 3600
     note = f"{link.url} pushed by at least {len(accounts)} new accounts within {hours:g} h"
-    hit = RuleHit("campaign.url_push", Action.HOLD, link.start, link.end, link.match, float(len(accounts)), note)
+    hit = RuleHit(
+        CampaignKind.URL_PUSH.rule_id, Action.HOLD, link.start, link.end, link.match, float(len(accounts)), note
+    )
     members, campaigns = _window(connection, _URL_PUSHERS, params, config.max_candidates)
     return Signal(CampaignKind.URL_PUSH, hit, members, campaigns, link.url[:500])
 
@@ -247,7 +249,7 @@ def _burst(
         return None
     minutes = config.burst_window.total_seconds() / 60
     note = f"at least {len(accounts)} new accounts commented on this article within {minutes:g} min"
-    hit = _body_hit("campaign.new_account_burst", Action.HOLD, posting, float(len(accounts)), note)
+    hit = _body_hit(CampaignKind.NEW_ACCOUNT_BURST.rule_id, Action.HOLD, posting, float(len(accounts)), note)
     members, campaigns = _window(connection, _NEW_ON_ARTICLE, params, config.max_candidates)
     return Signal(CampaignKind.NEW_ACCOUNT_BURST, hit, members, campaigns, f"article {posting.article_id}")
 

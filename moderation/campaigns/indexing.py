@@ -1,7 +1,9 @@
-"""Screening and indexing a submission inside ``submit_comment``'s transaction.
+"""Screening and indexing a submission inside the submission use case's transaction.
 
-A failure here is contained: what the stage did is rolled back, the comment is still stored, and the caller holds it
-with ``campaign_unavailable`` (see ``reasons.py``) instead of dropping it or publishing it unchecked.
+A failure here is contained and reported as a value, never by ending the caller's transaction: screening returns
+None (the use case rolls back its reads and holds the comment with ``campaign_unavailable``, see ``reasons.py``),
+indexing undoes only its own savepoint and returns False. The comment is still stored either way, never dropped
+and never published unchecked.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from moderation.audit.models import PIPELINE_ACTOR
+from moderation.actors import Actor
+from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.campaigns.detection import SKIPPED, CampaignConfig, Posting, Screening, Signal, screen
 from moderation.campaigns.models import BandBucket, Campaign, CampaignKind, CampaignStatus, Fingerprint, PushedUrl
@@ -26,9 +29,9 @@ log = logging.getLogger(__name__)
 def screen_submission(*, session: Session, config: CampaignConfig, posting: Posting, now: datetime) -> Screening | None:
     """Evaluate the signals; None means the stage failed (the caller holds the comment).
 
-    Screening runs before the submission writes anything, so a failure rolls the transaction back (on PostgreSQL a
-    failed statement leaves it unusable) and loses only reads; a savepoint would cost two statements on every
-    submission to protect nothing.
+    Screening runs before the submission writes anything, so the caller can roll its transaction back after a
+    failure (on PostgreSQL a failed statement leaves it unusable) and lose only reads; a savepoint would cost two
+    statements on every submission to protect nothing.
     """
     if not config.enabled:
         return SKIPPED
@@ -36,7 +39,6 @@ def screen_submission(*, session: Session, config: CampaignConfig, posting: Post
         return screen(session=session, config=config, posting=posting, now=now)
     except Exception:
         log.exception("campaign screening failed; holding the comment")
-        session.rollback()
         return None
 
 
@@ -102,8 +104,8 @@ def _join_campaign(session: Session, comment: Comment, signal: Signal) -> None:
     campaign.status = CampaignStatus.OPEN  # a new member has no moderator decision yet
     record_action(
         session,
-        actor=PIPELINE_ACTOR,
-        action="campaign.detected" if existing is None else "campaign.grown",
+        actor=Actor.PIPELINE,
+        action=AuditAction.CAMPAIGN_DETECTED if existing is None else AuditAction.CAMPAIGN_GROWN,
         article_id=comment.article_id,
         comment_id=comment.id,
         details={

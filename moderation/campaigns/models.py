@@ -16,7 +16,7 @@ from moderation.extensions import db
 from moderation.types import UTCDateTime, enum_column, utcnow
 
 
-class CampaignKind(enum.Enum):
+class CampaignKind(enum.StrEnum):
     """Which signal found the campaign (named like the rule ids ``campaign.<kind>``)."""
 
     COPY_PASTE = "copy_paste"
@@ -24,8 +24,16 @@ class CampaignKind(enum.Enum):
     URL_PUSH = "url_push"
     NEW_ACCOUNT_BURST = "new_account_burst"
 
+    @property
+    def rule_id(self) -> str:
+        """The id of the rule hit this signal adds to a comment (``campaign.<kind>``)."""
+        return f"{RULE_ID_PREFIX}{self.value}"
 
-class CampaignStatus(enum.Enum):
+
+RULE_ID_PREFIX = "campaign."
+
+
+class CampaignStatus(enum.StrEnum):
     """``open`` until moderators decide on all its comments at once."""
 
     OPEN = "open"

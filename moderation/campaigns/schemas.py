@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from moderation.campaigns.models import CampaignKind, CampaignStatus
-from moderation.http import MAX_ID
+from moderation.campaigns.service import NEWEST_FIRST, CampaignQuery
+from moderation.pagination import PageQuerySchema, legacy_id_cursor, legacy_id_field
 from moderation.queue.schemas import ModeratorCommentSchema
 
 
-class CampaignQuerySchema(Schema):
+class CampaignQuerySchema(PageQuerySchema):
     article_id = fields.String(load_default=None, validate=validate.Length(max=128))
     status = fields.Enum(CampaignStatus, by_value=True, load_default=None)
-    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    before = legacy_id_field()
+
+    @post_load
+    def _to_query(self, data: dict[str, Any], **_: Any) -> CampaignQuery:
+        cursor = data["cursor"] or legacy_id_cursor(NEWEST_FIRST.tag, data["before"] or None)
+        return CampaignQuery(article_id=data["article_id"], status=data["status"], cursor=cursor, limit=data["limit"])
 
 
 class CampaignSchema(Schema):
@@ -37,8 +44,8 @@ class CampaignSchema(Schema):
 
 
 class CampaignPageSchema(Schema):
-    campaigns = fields.List(fields.Nested(CampaignSchema))
-    next_cursor = fields.Integer(allow_none=True, metadata={"description": "Pass as 'before' for the next page."})
+    campaigns = fields.List(fields.Nested(CampaignSchema), attribute="items")
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as 'cursor' for the next page."})
 
 
 class CampaignCommentSchema(ModeratorCommentSchema):

@@ -12,12 +12,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from moderation.actors import moderator_actor
+from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.campaigns.models import Campaign, CampaignStatus
 from moderation.comments.models import Comment, CommentStatus
 from moderation.errors import NotFound
-from moderation.queue.service import DecisionAction, apply_decision
+from moderation.pagination import Order, Page, fetch_page
+from moderation.queue.service import Decision, DecisionAction, apply_decision
 from moderation.types import utcnow
+
+#: Newest first; the cursor carries the last campaign's id.
+NEWEST_FIRST = Order("campaigns", (Campaign.id,), descending=True)
 
 
 class CampaignNotFound(NotFound):
@@ -31,20 +37,26 @@ class CampaignSummary:
     counts: dict[str, int]
 
 
-def list_campaigns(
-    *, session: Session, article_id: str | None, status: CampaignStatus | None, before: int | None, limit: int
-) -> list[CampaignSummary]:
+@dataclass(frozen=True)
+class CampaignQuery:
+    article_id: str | None = None
+    status: CampaignStatus | None = None
+    cursor: str | None = None
+    limit: int = 50
+
+
+def list_campaigns(*, session: Session, query: CampaignQuery) -> Page[CampaignSummary]:
     """Newest first (keyset-paginated by id), each with its comments counted by status."""
-    query = select(Campaign).order_by(Campaign.id.desc()).limit(limit)
-    if article_id is not None:
-        query = query.where(Campaign.article_id == article_id)
-    if status is not None:
-        query = query.where(Campaign.status == status)
-    if before is not None:
-        query = query.where(Campaign.id < before)
-    campaigns = list(session.scalars(query))
-    counts = _status_counts(session, [c.id for c in campaigns])
-    return [CampaignSummary(c, counts.get(c.id, {})) for c in campaigns]
+    campaigns = select(Campaign)
+    if query.article_id is not None:
+        campaigns = campaigns.where(Campaign.article_id == query.article_id)
+    if query.status is not None:
+        campaigns = campaigns.where(Campaign.status == query.status)
+    page = fetch_page(
+        session, campaigns, order=NEWEST_FIRST, cursor=query.cursor, limit=query.limit, key_of=lambda c: (c.id,)
+    )
+    counts = _status_counts(session, [c.id for c in page.items])
+    return Page([CampaignSummary(c, counts.get(c.id, {})) for c in page.items], page.next_cursor)
 
 
 def _status_counts(session: Session, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -83,9 +95,7 @@ def campaign_detail(*, session: Session, campaign_id: int) -> CampaignDetail:
     return CampaignDetail(campaign, _status_counts(session, [campaign.id]).get(campaign.id, {}), comments)
 
 
-def decide_campaign(
-    *, session: Session, campaign_id: int, action: DecisionAction, reason: str, moderator_name: str
-) -> CampaignDetail:
+def decide_campaign(*, session: Session, campaign_id: int, decision: Decision, moderator_name: str) -> CampaignDetail:
     """Approve or reject every comment of the campaign in one transaction: one audit entry and the usual webhook
     events per comment (exactly as a single decision), plus one campaign-level audit entry."""
     campaign = get_campaign(session, campaign_id)
@@ -96,16 +106,16 @@ def decide_campaign(
         apply_decision(
             session,
             comment=comment,
-            action=action,
-            reason=reason,
+            decision=decision,
             moderator_name=moderator_name,
             context={"campaign_id": campaign.id},
         )
         changed += comment.status is not before
-    campaign.status = CampaignStatus.APPROVED if action is DecisionAction.APPROVE else CampaignStatus.REJECTED
+    approved = decision.action is DecisionAction.APPROVE
+    campaign.status = CampaignStatus.APPROVED if approved else CampaignStatus.REJECTED
     campaign.decided_at = campaign.updated_at = utcnow()
     campaign.decided_by = moderator_name
-    details = {"reason": reason, "comments": len(comments), "changed": changed}
+    details = {"reason": decision.reason, "comments": len(comments), "changed": changed}
     _audit_decision(session, campaign, moderator_name, details)
     session.commit()
     return campaign_detail(session=session, campaign_id=campaign.id)
@@ -115,8 +125,10 @@ def _audit_decision(session: Session, campaign: Campaign, moderator_name: str, d
     """The campaign-level entry (the comments have their own): who decided what, for how many, and why."""
     record_action(
         session,
-        actor=f"moderator:{moderator_name}",
-        action=f"campaign.{campaign.status.value}",
+        actor=moderator_actor(moderator_name),
+        action=AuditAction.CAMPAIGN_APPROVED
+        if campaign.status is CampaignStatus.APPROVED
+        else AuditAction.CAMPAIGN_REJECTED,
         article_id=campaign.article_id,
         details={"campaign_id": campaign.id, "kind": campaign.kind.value, **details},
     )

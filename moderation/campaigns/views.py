@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from moderation.auth import current_moderator, moderator_required
 from moderation.campaigns.schemas import CampaignDetailSchema, CampaignPageSchema, CampaignQuerySchema
-from moderation.campaigns.service import campaign_detail, decide_campaign, list_campaigns
+from moderation.campaigns.service import (
+    CampaignDetail,
+    CampaignQuery,
+    CampaignSummary,
+    campaign_detail,
+    decide_campaign,
+    list_campaigns,
+)
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.moderators.auth import current_moderator, moderator_required
+from moderation.pagination import Page
 from moderation.queue.schemas import DecisionSchema
+from moderation.queue.service import Decision
 
 bp = Blueprint(
     "campaigns",
@@ -24,17 +31,15 @@ bp = Blueprint(
 @bp.arguments(CampaignQuerySchema, location="query")
 @bp.response(200, CampaignPageSchema)
 @bp.doc(security=[{"bearerAuth": []}])
-def campaigns(query: dict[str, Any]) -> dict[str, Any]:
-    page = list_campaigns(session=current_session(), **query)
-    next_cursor = page[-1].campaign.id if len(page) == query["limit"] else None
-    return {"campaigns": page, "next_cursor": next_cursor}
+def campaigns(query: CampaignQuery) -> Page[CampaignSummary]:
+    return list_campaigns(session=current_session(), query=query)
 
 
 @bp.route("/<id:campaign_id>", methods=["GET"])
 @moderator_required
 @bp.response(200, CampaignDetailSchema)
 @bp.doc(security=[{"bearerAuth": []}])
-def campaign(campaign_id: int) -> Any:
+def campaign(campaign_id: int) -> CampaignDetail:
     return campaign_detail(session=current_session(), campaign_id=campaign_id)
 
 
@@ -43,7 +48,7 @@ def campaign(campaign_id: int) -> Any:
 @bp.arguments(DecisionSchema)
 @bp.response(200, CampaignDetailSchema)
 @bp.doc(security=[{"bearerAuth": []}])
-def decision(data: dict[str, Any], campaign_id: int) -> Any:
+def decision(decision: Decision, campaign_id: int) -> CampaignDetail:
     return decide_campaign(
-        session=current_session(), campaign_id=campaign_id, moderator_name=current_moderator().name, **data
+        session=current_session(), campaign_id=campaign_id, decision=decision, moderator_name=current_moderator().name
     )

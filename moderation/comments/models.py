@@ -15,7 +15,7 @@ from moderation.extensions import db
 from moderation.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 
-class CommentStatus(enum.Enum):
+class CommentStatus(enum.StrEnum):
     PUBLISHED = "published"
     PENDING = "pending"
     REJECTED = "rejected"

@@ -4,36 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
-from moderation.comments.models import CommentStatus
-from moderation.comments.threads import Sort
-from moderation.http import Text, id_field
+from moderation.comments.threads import Sort, ThreadQuery
 from moderation.state import current_settings
-
-
-class SubmissionSchema(Schema):
-    author_name = Text(required=True)
-    body = Text(required=True)
-    parent_id = id_field(load_default=None, allow_none=True)
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    #: The reader saw a nudge for this text and sends it anyway (only meaningful with nudge mode on).
-    nudge_acknowledged = fields.Boolean(load_default=False)
-
-    @validates("author_name")
-    def _author_name_length(self, value: str, **_: Any) -> None:
-        _check_length(value, current_settings().author_name_max_length)
-
-    @validates("body")
-    def _body_length(self, value: str, **_: Any) -> None:
-        _check_length(value, current_settings().body_max_length)
-
-
-def _check_length(value: str, maximum: int) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be empty.")
-    if len(value) > maximum:
-        raise ValidationError(f"Must be at most {maximum} characters (got {len(value)}).")
 
 
 class ListQuerySchema(Schema):
@@ -46,6 +20,10 @@ class ListQuerySchema(Schema):
         maximum = current_settings().page_size_max
         if value is not None and value > maximum:
             raise ValidationError(f"Must be at most {maximum}.")
+
+    @post_load
+    def _to_query(self, data: dict[str, Any], **_: Any) -> ThreadQuery:
+        return ThreadQuery(**data)
 
 
 class ReasonSchema(Schema):
@@ -82,14 +60,3 @@ class ThreadPageSchema(Schema):
     total = fields.Integer(metadata={"description": "Published comments of the article, replies included."})
     next_cursor = fields.String(allow_none=True)
     threads = fields.List(fields.Nested(ThreadNodeSchema))
-
-
-class SubmittedCommentSchema(PublicCommentSchema):
-    status = fields.Enum(CommentStatus, by_value=True)
-    reasons = fields.List(fields.Nested(ReasonSchema))
-    message = fields.Method("_message")
-
-    def _message(self, comment: Any) -> str:
-        if comment.reasons:
-            return str(comment.reasons[0]["message"])
-        return "Ihr Kommentar wurde veröffentlicht."

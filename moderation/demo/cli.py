@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from moderation.articles.service import register_article
+from moderation.actors import Actor
+from moderation.articles.service import ArticleInput, register_article
 from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_TITLE
 from moderation.extensions import current_session
 
@@ -20,9 +21,7 @@ def seed(base_url: str) -> None:
     _, created = register_article(
         session=current_session(),
         article_id=DEMO_ARTICLE_ID,
-        url=url,
-        title=DEMO_TITLE,
-        comments_open=True,
-        actor="cli:demo",
+        article_input=ArticleInput(url=url, title=DEMO_TITLE, comments_open=True),
+        actor=Actor.CLI_DEMO,
     )
     click.echo(f"{'Registered' if created else 'Updated'} demo article: {url}")

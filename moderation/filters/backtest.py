@@ -17,7 +17,7 @@ from typing import Any
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import evaluate
 from moderation.filters.ruleset import Ruleset
-from moderation.filters.verdicts import Action, Reason
+from moderation.verdicts import Action, Reason
 
 _SINCE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

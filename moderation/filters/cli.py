@@ -12,8 +12,8 @@ from moderation.comments.models import Comment
 from moderation.extensions import current_session
 from moderation.filters.backtest import Report, backtest, parse_since, stored
 from moderation.filters.ruleset import Ruleset, RulesetError, load_ruleset
-from moderation.filters.verdicts import Action
-from moderation.state import current_state
+from moderation.state import current_settings
+from moderation.verdicts import Action
 
 cli = AppGroup("rules", help="Validate rule files and replay stored comments through a candidate rule set.")
 
@@ -46,7 +46,7 @@ def check(path: Path) -> None:
     "path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Candidate rule file (default: the shadow rule set, else KOMMENTARE_SHADOW_RULESET_PATH, else the enforced "
+    help="Candidate rule file (default: the shadow rule set, KOMMENTARE_SHADOW_RULESET_PATH, else the enforced "
     "file as it is on disk now).",
 )
 @click.option("--show", default=20, show_default=True, help="How many changed comments to list.")
@@ -56,7 +56,8 @@ def backtest_command(since: str, path: Path | None, show: int) -> None:
         cutoff = parse_since(since)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
-    enforced = current_state().pipeline.ruleset
+    settings = current_settings()
+    enforced = _load(Path(settings.ruleset_path)) if settings.ruleset_path else load_ruleset()
     candidate = _candidate(path, enforced)
     rows = current_session().execute(
         select(Comment.id, Comment.body, Comment.toxicity_scores, Comment.thresholds)
@@ -80,13 +81,13 @@ def _load(path: Path) -> Ruleset:
 
 
 def _candidate(path: Path | None, enforced: Ruleset) -> Ruleset:
+    """``--ruleset``, else the shadow rule set the service runs (``KOMMENTARE_SHADOW_RULESET_PATH``), else the
+    enforced file as it is on disk now (the service reloads it within seconds of an edit)."""
     if path is not None:
         return _load(path)
-    state = current_state()
-    if state.pipeline.shadow_ruleset is not None:
-        return state.pipeline.shadow_ruleset
-    if state.settings.shadow_ruleset_path:
-        return _load(Path(state.settings.shadow_ruleset_path))
+    shadow_path = current_settings().shadow_ruleset_path
+    if shadow_path:
+        return _load(Path(shadow_path))
     if enforced.path is None:
         raise click.UsageError("no candidate rule set: pass --ruleset PATH")
     return _load(enforced.path)

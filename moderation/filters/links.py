@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from moderation.filters.lookalike import LookalikeIndex, split_registrable
-from moderation.filters.verdicts import Action, RuleHit
+from moderation.verdicts import Action, RuleHit
 
 # At most 8 labels: bounded repetition keeps every scan linear, even on "a.a.a.a…" floods.
 _HOST = (

@@ -13,7 +13,7 @@ from moderation.filters.dampers import Context
 from moderation.filters.matching import Match
 from moderation.filters.normalize import Normalized
 from moderation.filters.ruleset import Ruleset
-from moderation.filters.verdicts import Action, RuleHit
+from moderation.verdicts import Action, RuleHit
 
 LEET_NOTE = "found after folding leetspeak"
 

@@ -25,53 +25,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from moderation.filters.verdicts import Action, Reason, RuleHit
-
-LABEL_NAMES_DE = {
-    "toxicity": "toxische Sprache",
-    "severe_toxicity": "schwer toxische Sprache",
-    "obscene": "Obszönität",
-    "threat": "Drohung",
-    "insult": "Beleidigung",
-    "identity_attack": "Angriff auf eine Gruppe",
-    "sexual_explicit": "sexuell explizite Sprache",
-}
-HOLD_MESSAGE = "Ihr Kommentar wird vor der Veröffentlichung von unserer Moderation geprüft."
-PUBLISHED_MESSAGE = "Ihr Kommentar wurde veröffentlicht."
-SANCTIONED_MESSAGE = (
-    "Ihr Kommentar verlinkt ein Medium, dessen Inhalte in der EU sanktioniert sind, und kann nicht "
-    "veröffentlicht werden."
-)
-CAMPAIGN_MESSAGE = (
-    "Ihr Kommentar gleicht zahlreichen Beiträgen einer koordinierten Kampagne und kann nicht veröffentlicht werden."
-)
-RULE_REJECT_MESSAGE = "Ihr Kommentar verstößt gegen unsere Diskussionsregeln und kann nicht veröffentlicht werden."
-LINK_REJECT_MESSAGE = "Ihr Kommentar enthält einen Link, den wir nicht veröffentlichen können."
-SANCTIONED_HOLD_MESSAGE = (
-    "Ihr Kommentar nennt ein Medium, dessen Inhalte in der EU sanktioniert sind; unsere Moderation prüft ihn vor "
-    "der Veröffentlichung."
-)
-LOOKALIKE_MESSAGE = (
-    "Ihr Kommentar enthält einen Link, der einer bekannten Nachrichtenseite nachgebildet sein könnte; unsere "
-    "Moderation prüft ihn vor der Veröffentlichung."
-)
-LINK_HOLD_MESSAGE = "Ihr Kommentar enthält einen Link, den unsere Moderation vor der Veröffentlichung prüft."
+from moderation.messages import Message, label_name, text
+from moderation.verdicts import Action, Reason, ReasonCode, RuleHit
 
 #: Reader messages by rule-id prefix, most specific first; anything else gets the action's default.
-MESSAGES: dict[Action, tuple[tuple[str, str], ...]] = {
+MESSAGES: dict[Action, tuple[tuple[str, Message], ...]] = {
     Action.REJECT: (
-        ("link.sanctioned.", SANCTIONED_MESSAGE),
-        ("campaign.", CAMPAIGN_MESSAGE),
-        ("link.", LINK_REJECT_MESSAGE),
-        ("", RULE_REJECT_MESSAGE),
+        ("link.sanctioned.", Message.REJECTED_SANCTIONED),
+        ("campaign.", Message.REJECTED_COPY),
+        ("link.", Message.REJECTED_LINK),
+        ("", Message.REJECTED_RULES),
     ),
     Action.HOLD: (
-        ("link.sanctioned.", SANCTIONED_HOLD_MESSAGE),
-        ("link.lookalike.", LOOKALIKE_MESSAGE),
-        ("link.", LINK_HOLD_MESSAGE),
-        ("", HOLD_MESSAGE),
+        ("link.sanctioned.", Message.HELD_SANCTIONED),
+        ("link.lookalike.", Message.HELD_LOOKALIKE),
+        ("link.", Message.HELD_LINK),
+        ("", Message.HELD),
     ),
-    Action.FLAG: (("", PUBLISHED_MESSAGE),),
+    Action.FLAG: (("", Message.PUBLISHED),),
 }
 
 
@@ -88,13 +59,12 @@ def toxicity_reasons(
         elif score >= levels.get("hold", 2.0):
             action = Action.HOLD
         if action is not Action.PUBLISH:
-            name = LABEL_NAMES_DE.get(label, label)
             message = (
-                f"Ihr Kommentar verstößt gegen unsere Diskussionsregeln ({name})."
+                text(Message.REJECTED_TOXICITY, label=label_name(label))
                 if action is Action.REJECT
-                else HOLD_MESSAGE
+                else text(Message.HELD)
             )
-            found.append((action, Reason("toxicity", message, label=label, score=round(score, 4))))
+            found.append((action, Reason(ReasonCode.TOXICITY, message, label=label, score=round(score, 4))))
     return tuple(found)
 
 
@@ -127,13 +97,13 @@ def score_narratives(
 
 
 def reader_message(action: Action, rule_id: str) -> str:
-    return next(message for prefix, message in MESSAGES[action] if rule_id.startswith(prefix))
+    return text(next(message for prefix, message in MESSAGES[action] if rule_id.startswith(prefix)))
 
 
 def rule_reasons(hits: tuple[RuleHit, ...]) -> tuple[tuple[Action, Reason], ...]:
     """One reason per hit that asks for more than publishing, with the reader message for its rule-id prefix."""
     return tuple(
-        (hit.action, Reason("rule", reader_message(hit.action, hit.rule_id), rule_id=hit.rule_id))
+        (hit.action, Reason(ReasonCode.RULE, reader_message(hit.action, hit.rule_id), rule_id=hit.rule_id))
         for hit in hits
         if hit.action is not Action.PUBLISH
     )

@@ -15,7 +15,7 @@ from moderation.filters.narratives import Scan, is_leet, narrative_hits, scan
 from moderation.filters.normalize import Normalized, normalize
 from moderation.filters.policy import score_narratives
 from moderation.filters.ruleset import DEFAULT_RULESET, Ruleset, RulesetError, RulesetHolder, load_ruleset
-from moderation.filters.verdicts import Action, RuleHit
+from moderation.verdicts import Action, RuleHit
 
 __all__ = [
     "DEFAULT_RULESET",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from moderation.actors import Actor
 from moderation.errors import DomainError
 from moderation.extensions import current_session
 from moderation.moderators.service import create_moderator, list_moderators, revoke_moderator
 
 #: Audit actor for commands run on the server (whoever has shell access).
-CLI_ACTOR = "cli"
 
 cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
 
@@ -20,7 +20,7 @@ cli = AppGroup("moderators", help="Manage moderator accounts and API tokens.")
 def create(name: str) -> None:
     """Create a moderator and print its API token (shown only once)."""
     try:
-        moderator, token = create_moderator(session=current_session(), name=name, actor=CLI_ACTOR)
+        moderator, token = create_moderator(session=current_session(), name=name, actor=Actor.CLI)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Created moderator '{moderator.name}'. Token (store it now, it is not shown again):")
@@ -38,7 +38,7 @@ def list_() -> None:
 @click.argument("name")
 def revoke(name: str) -> None:
     try:
-        revoke_moderator(session=current_session(), name=name, actor=CLI_ACTOR)
+        revoke_moderator(session=current_session(), name=name, actor=Actor.CLI)
     except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Revoked moderator '{name}'.")

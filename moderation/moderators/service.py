@@ -8,7 +8,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
+from moderation.auth import Principal
 from moderation.errors import Conflict, NotFound, Unauthorized
 from moderation.moderators.models import Moderator
 from moderation.types import utcnow
@@ -26,7 +28,7 @@ def create_moderator(*, session: Session, name: str, actor: str) -> tuple[Modera
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     moderator = Moderator(name=name, token_hash=hash_token(token))
     session.add(moderator)
-    record_action(session, actor=actor, action="moderator.created", details={"name": name})
+    record_action(session, actor=actor, action=AuditAction.MODERATOR_CREATED, details={"name": name})
     session.commit()
     return moderator, token
 
@@ -36,7 +38,7 @@ def revoke_moderator(*, session: Session, name: str, actor: str) -> Moderator:
     if moderator is None:
         raise NotFound(f"No moderator named '{name}'.")
     moderator.revoked_at = utcnow()
-    record_action(session, actor=actor, action="moderator.revoked", details={"name": name})
+    record_action(session, actor=actor, action=AuditAction.MODERATOR_REVOKED, details={"name": name})
     session.commit()
     return moderator
 
@@ -45,8 +47,10 @@ def list_moderators(*, session: Session) -> list[Moderator]:
     return list(session.scalars(select(Moderator).order_by(Moderator.name)))
 
 
-def authenticate(*, session: Session, authorization: str | None) -> Moderator:
-    """Resolve an ``Authorization: Bearer <token>`` header to an active moderator, or raise 401."""
+def authenticate(*, session: Session, authorization: str | None) -> Principal:
+    """Resolve an ``Authorization: Bearer <token>`` header to an active moderator, or raise 401.
+
+    This is the ``moderation.auth.Authenticator`` that ``create_app`` registers."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send a moderator token as 'Authorization: Bearer <token>'.")
@@ -55,4 +59,4 @@ def authenticate(*, session: Session, authorization: str | None) -> Moderator:
     )
     if moderator is None or moderator.revoked_at is not None:
         raise Unauthorized("The moderator token is unknown or revoked.")
-    return moderator
+    return Principal(id=moderator.id, name=moderator.name)

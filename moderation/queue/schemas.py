@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import ReasonSchema
-from moderation.http import MAX_ID, Text
-from moderation.queue.service import DecisionAction, QueueState
-from moderation.reports.models import ReportReason
+from moderation.http import Text
+from moderation.pagination import PageQuerySchema, legacy_id_cursor, legacy_id_field
+from moderation.queue.service import Decision, DecisionAction, QueueQuery, QueueState, queue_order
+from moderation.reports.models import ReportReason, ReportResolution
 
 
 class RuleHitSchema(Schema):
@@ -19,6 +22,8 @@ class RuleHitSchema(Schema):
     match = fields.String()
     weight = fields.Float()
     note = fields.String()
+    raw_weight = fields.Float(metadata={"description": "Narrative hits: the weight before a context damper."})
+    damper = fields.String(metadata={"description": "Narrative hits: which damper applied (quoted, debunk:...)."})
 
 
 class ModeratorCommentSchema(Schema):
@@ -47,7 +52,7 @@ class ReportDetailSchema(Schema):
     text = fields.String(allow_none=True)
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
-    resolution = fields.String(allow_none=True)
+    resolution = fields.Enum(ReportResolution, by_value=True, allow_none=True)
 
 
 class QueueItemSchema(Schema):
@@ -57,38 +62,25 @@ class QueueItemSchema(Schema):
 
 class QueuePageSchema(Schema):
     items = fields.List(fields.Nested(QueueItemSchema))
-    next_cursor = fields.Integer(allow_none=True, metadata={"description": "Pass as 'after' for the next page."})
+    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as 'cursor' for the next page."})
 
 
-class QueueQuerySchema(Schema):
+class QueueQuerySchema(PageQuerySchema):
     state = fields.Enum(QueueState, by_value=True, load_default=QueueState.PENDING)
     article_id = fields.String(load_default=None, validate=validate.Length(max=128))
-    after = fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_ID))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after = legacy_id_field()
+
+    @post_load
+    def _to_query(self, data: dict[str, Any], **_: Any) -> QueueQuery:
+        state = data["state"]
+        cursor = data["cursor"] or legacy_id_cursor(queue_order(state).tag, data["after"] or None)
+        return QueueQuery(state=state, article_id=data["article_id"], cursor=cursor, limit=data["limit"])
 
 
 class DecisionSchema(Schema):
     action = fields.Enum(DecisionAction, by_value=True, required=True)
     reason = Text(required=True, validate=validate.Length(min=1, max=1000))
 
-
-class AuditQuerySchema(Schema):
-    comment_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
-    article_id = fields.String(load_default=None, validate=validate.Length(max=128))
-    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class AuditEntrySchema(Schema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    actor = fields.String()
-    action = fields.String()
-    comment_id = fields.Integer(allow_none=True)
-    article_id = fields.String(allow_none=True)
-    details = fields.Dict()
-
-
-class AuditPageSchema(Schema):
-    entries = fields.List(fields.Nested(AuditEntrySchema))
-    next_cursor = fields.Integer(allow_none=True, metadata={"description": "Pass as 'before' for the next page."})
+    @post_load
+    def _to_decision(self, data: dict[str, Any], **_: Any) -> Decision:
+        return Decision(**data)

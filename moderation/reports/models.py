@@ -12,13 +12,20 @@ from moderation.extensions import db
 from moderation.types import UTCDateTime, enum_column, utcnow
 
 
-class ReportReason(enum.Enum):
+class ReportReason(enum.StrEnum):
     SPAM = "spam"
     ABUSE = "abuse"
     HATE = "hate"
     DISINFORMATION = "disinformation"
     OFF_TOPIC = "off_topic"
     OTHER = "other"
+
+
+class ReportResolution(enum.StrEnum):
+    """What a moderator's decision on the comment meant for its open reports."""
+
+    DISMISSED = "dismissed"  # the comment was approved
+    UPHELD = "upheld"  # the comment was rejected
 
 
 class Report(db.Model):  # type: ignore[name-defined,misc]
@@ -31,4 +38,4 @@ class Report(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when a moderator decides on the comment; open reports are those with no resolution yet.
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolution: Mapped[str | None] = mapped_column(String(32))
+    resolution: Mapped[ReportResolution | None] = mapped_column(enum_column(ReportResolution))

@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
-from moderation.audit.service import record
+from moderation.actors import Actor
+from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
-from moderation.comments.service import CommentNotFound, get_comment
-from moderation.filters.policy import HOLD_MESSAGE
+from moderation.comments.service import CommentNotFound, announce, audit_comment, get_comment
+from moderation.messages import Message, text
 from moderation.reports.models import Report, ReportReason
-from moderation.webhooks.events import emit
+from moderation.verdicts import ReasonCode
 from moderation.webhooks.models import EventType
 
-READER_ACTOR = "reader"
+
+@dataclass(frozen=True)
+class ReportInput:
+    reason: ReportReason
+    text: str | None = None
 
 
-def report_comment(
-    *, session: Session, comment_id: int, reason: ReportReason, text: str | None, hold_threshold: int
-) -> Report:
+def report_comment(*, session: Session, comment_id: int, report_input: ReportInput, hold_threshold: int) -> Report:
     comment = get_comment(session, comment_id)
     if comment.status is not CommentStatus.PUBLISHED:
         raise CommentNotFound(f"No published comment with id {comment_id}.")
-    report = Report(comment_id=comment.id, reason=reason, text=text)
+    reason = report_input.reason
+    report = Report(comment_id=comment.id, reason=reason, text=report_input.text)
     session.add(report)
     comment.open_reports += 1
-    record(
+    audit_comment(
         session,
-        actor=READER_ACTOR,
-        action="comment.reported",
         comment=comment,
+        actor=Actor.READER,
+        action=AuditAction.COMMENT_REPORTED,
         details={"reason": reason.value, "open_reports": comment.open_reports},
     )
-    emit(session, event_types=(EventType.REPORTED,), comment=comment, extra={"report": {"reason": reason.value}})
+    announce(session, comment=comment, event_types=(EventType.REPORTED,), extra={"report": {"reason": reason.value}})
     if hold_threshold and comment.open_reports >= hold_threshold:
         _hold_for_reports(session, comment)
     session.commit()
@@ -40,12 +46,12 @@ def report_comment(
 
 def _hold_for_reports(session: Session, comment: Comment) -> None:
     comment.status = CommentStatus.PENDING
-    comment.reasons = [*comment.reasons, {"code": "reader_reports", "message": HOLD_MESSAGE}]
-    record(
+    comment.reasons = [*comment.reasons, {"code": ReasonCode.READER_REPORTS.value, "message": text(Message.HELD)}]
+    audit_comment(
         session,
-        actor="system:reports",
-        action="comment.held",
         comment=comment,
-        details={"reason": "reader_reports", "open_reports": comment.open_reports},
+        actor=Actor.REPORTS,
+        action=AuditAction.COMMENT_HELD,
+        details={"reason": ReasonCode.READER_REPORTS.value, "open_reports": comment.open_reports},
     )
-    emit(session, event_types=(EventType.HELD,), comment=comment)
+    announce(session, comment=comment, event_types=(EventType.HELD,))

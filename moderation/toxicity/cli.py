@@ -1,22 +1,22 @@
-"""``flask models``: list, pull, calibrate thresholds, and the re-score worker for held comments."""
+"""``flask models``: list, pull, calibrate thresholds (``rescore`` joins the group from ``submission.cli``)."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from moderation.actors import Actor
 from moderation.articles.service import set_thresholds
-from moderation.extensions import current_session, db
-from moderation.state import current_settings, current_state
+from moderation.extensions import current_session
+from moderation.state import current_settings
 from moderation.toxicity.calibrate import Confusion, confusion, fit_hold, fit_reject
 from moderation.toxicity.pull import PullError, Sources, pull
 from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, PUBLISHED, bundled_files, published_files
-from moderation.toxicity.service import calibration_samples, rescore_held
-from moderation.workers import stop_on_signals
+from moderation.toxicity.runtime import current_scorer
+from moderation.toxicity.service import calibration_samples
 
 cli = AppGroup("models", help="Toxicity models: list, pull, calibrate, re-score held comments.")
 
@@ -55,29 +55,6 @@ def pull_model(name: str) -> None:
     click.echo(f"{name}: {files.checkpoint} and {files.config_dir}/ ready; KOMMENTARE_TOXICITY_MODEL={name} uses them")
 
 
-@cli.command("rescore")
-@click.option("--once", is_flag=True, help="Re-score what is waiting now, then exit.")
-def rescore(once: bool) -> None:
-    """Score comments held for a model failure or time-out, until SIGTERM/SIGINT."""
-    state = current_state()
-    with stop_on_signals() as stopping:
-        while not stopping():
-            result = rescore_held(
-                session=current_session(),
-                pipeline=state.pipeline,
-                thresholds=state.settings.thresholds,
-                timeout=max(30.0, state.settings.model_timeout_seconds),
-            )
-            db.session.remove()
-            if once:
-                click.echo(f"re-scored {result.rescored} comments, {result.changed} changed status")
-                if result.waiting:
-                    click.echo("the model still fails; the rest stay held", err=True)
-                return
-            if result.waiting or result.rescored == 0:
-                time.sleep(state.settings.rescore_poll_seconds)
-
-
 @cli.command("calibrate")
 @click.option("--target-precision", default=0.95, show_default=True, help="Auto-reject agrees with moderators.")
 @click.option("--hold-recall", default=0.95, show_default=True, help="Share of rejected comments the queue sees.")
@@ -88,8 +65,8 @@ def calibrate(
     target_precision: float, hold_recall: float, model_id: str | None, article_id: str | None, yes: bool
 ) -> None:
     """Fit hold/reject thresholds to moderators' stored decisions; prints the confusion tables first."""
-    state = current_state()
-    model_id = model_id or state.pipeline.scorer.model_id
+    settings = current_settings()
+    model_id = model_id or current_scorer().model_id
     samples = calibration_samples(session=current_session(), model_id=model_id)
     if not samples:
         raise click.ClickException(f"no moderator decisions on comments scored by {model_id} yet")
@@ -99,7 +76,7 @@ def calibrate(
         f"{'label':<16} {'level':<7} {'threshold':>9} {'TP':>5} {'FP':>5} {'FN':>5} {'TN':>5} {'prec':>6} {'rec':>6}"
     )
     for label, rows in sorted(samples.items()):
-        current = state.settings.thresholds.get(label, {})
+        current = settings.thresholds.get(label, {})
         fitted = {
             "hold": fit_hold(rows, recall=hold_recall),
             "reject": fit_reject(rows, target_precision=target_precision),
@@ -113,7 +90,13 @@ def calibrate(
     proposed = {label: levels for label, levels in proposed.items() if levels}
     click.echo(f"\nKOMMENTARE_THRESHOLDS='{json.dumps(proposed)}'")
     if article_id and proposed and (yes or click.confirm(f"Store these as thresholds of article {article_id}?")):
-        set_thresholds(session=current_session(), article_id=article_id, thresholds=proposed, actor="cli:calibrate")
+        set_thresholds(
+            session=current_session(),
+            article_id=article_id,
+            thresholds=proposed,
+            actor=Actor.CLI_CALIBRATE,
+            base=settings.thresholds,
+        )
         click.echo(f"article {article_id}: thresholds stored")
 
 

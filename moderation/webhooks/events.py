@@ -9,37 +9,22 @@ from typing import Any, NamedTuple
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from moderation.comments.models import Comment
 from moderation.types import utcnow
 from moderation.webhooks.models import Delivery, EventType, OutboxEvent, WebhookEndpoint
-
-
-def comment_payload(comment: Comment) -> dict[str, Any]:
-    """What receivers learn about a comment: no e-mail address ever leaves through a webhook."""
-    return {
-        "id": comment.id,
-        "article_id": comment.article_id,
-        "parent_id": comment.parent_id,
-        "author_name": comment.author_name,
-        "body": comment.body,
-        "status": comment.status.value,
-        "reasons": comment.reasons,
-        "created_at": comment.created_at.isoformat(),
-    }
 
 
 def emit(
     session: Session,
     *,
     event_types: Sequence[EventType],
-    comment: Comment,
-    extra: dict[str, Any] | None = None,
+    data: dict[str, Any],
     endpoints: Sequence[Subscription] | None = None,
 ) -> None:
-    """Insert the events and their deliveries in the caller's transaction; they commit (or roll back) with the
-    change itself. ``endpoints`` (from ``subscriptions``) may be read before the write begins, to keep it short."""
+    """Insert the events (each carrying ``data``) and their deliveries in the caller's transaction; they commit (or
+    roll back) with the change itself. The feature that owns the subject builds ``data`` (the comment side decides
+    what receivers learn about a comment). ``endpoints`` (from ``subscriptions``) may be read before the write
+    begins, to keep it short."""
     now = utcnow()
-    data = {"comment": comment_payload(comment), **(extra or {})}
     events = [
         {
             "id": "msg_" + uuid.uuid4().hex,

@@ -17,7 +17,7 @@ from moderation.extensions import db
 from moderation.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 
-class EventType(enum.Enum):
+class EventType(enum.StrEnum):
     CREATED = "comment.created"
     PUBLISHED = "comment.published"
     HELD = "comment.held"
@@ -26,7 +26,7 @@ class EventType(enum.Enum):
     MODERATED = "comment.moderated"
 
 
-class DeliveryStatus(enum.Enum):
+class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"

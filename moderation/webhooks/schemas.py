@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
 
 from moderation.http import Text
 from moderation.webhooks.models import DeliveryStatus, EventType
+from moderation.webhooks.service import EndpointInput
 
 EVENT_NAMES = [e.value for e in EventType]
 
@@ -17,6 +20,10 @@ class EndpointInSchema(Schema):
     )
     secret = fields.String(load_default=None, metadata={"description": "whsec_<base64>; generated if omitted."})
     description = Text(load_default=None, validate=validate.Length(max=500))
+
+    @post_load
+    def _to_input(self, data: dict[str, Any], **_: Any) -> EndpointInput:
+        return EndpointInput(**data)
 
 
 class EndpointOutSchema(Schema):

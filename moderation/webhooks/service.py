@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
 from moderation.webhooks.models import Delivery, DeliveryAttempt, WebhookEndpoint
@@ -16,26 +19,33 @@ class EndpointNotFound(NotFound):
     title = "Webhook endpoint not found"
 
 
-def create_endpoint(
-    *, session: Session, url: str, event_types: list[str], secret: str | None, description: str | None, actor: str
-) -> WebhookEndpoint:
-    if secret is not None:
+@dataclass(frozen=True)
+class EndpointInput:
+    url: str
+    event_types: list[str]
+    secret: str | None
+    description: str | None
+
+
+def create_endpoint(*, session: Session, endpoint_input: EndpointInput, actor: str) -> WebhookEndpoint:
+    if endpoint_input.secret is not None:
         try:
-            secret_key(secret)
+            secret_key(endpoint_input.secret)
         except ValueError as exc:
             raise InvalidInput("Invalid webhook secret.", errors={"secret": [str(exc)]}) from exc
+    url = endpoint_input.url
     endpoint = WebhookEndpoint(
         url=url,
-        event_types=sorted(set(event_types)),
-        secret=secret or new_secret(),
-        description=description,
+        event_types=sorted(set(endpoint_input.event_types)),
+        secret=endpoint_input.secret or new_secret(),
+        description=endpoint_input.description,
     )
     session.add(endpoint)
     session.flush()
     record_action(
         session,
         actor=actor,
-        action="webhook.created",
+        action=AuditAction.WEBHOOK_CREATED,
         details={"endpoint_id": endpoint.id, "url": url, "event_types": endpoint.event_types},
     )
     session.commit()
@@ -57,7 +67,7 @@ def disable_endpoint(*, session: Session, endpoint_id: int, actor: str) -> None:
     """Endpoints are disabled, not deleted, so their delivery history stays inspectable."""
     endpoint = get_endpoint(session, endpoint_id)
     endpoint.active = False
-    record_action(session, actor=actor, action="webhook.disabled", details={"endpoint_id": endpoint_id})
+    record_action(session, actor=actor, action=AuditAction.WEBHOOK_DISABLED, details={"endpoint_id": endpoint_id})
     session.commit()
 
 

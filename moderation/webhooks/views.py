@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from moderation.auth import current_actor, moderator_required
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.moderators.auth import current_actor, moderator_required
+from moderation.webhooks.models import Delivery, WebhookEndpoint
 from moderation.webhooks.schemas import DeliverySchema, EndpointCreatedSchema, EndpointInSchema, EndpointOutSchema
-from moderation.webhooks.service import create_endpoint, disable_endpoint, list_deliveries, list_endpoints
+from moderation.webhooks.service import (
+    EndpointInput,
+    create_endpoint,
+    disable_endpoint,
+    list_deliveries,
+    list_endpoints,
+)
 
 bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", description="Webhook endpoints.")
 
@@ -18,15 +23,15 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 @bp.arguments(EndpointInSchema)
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
-def create(data: dict[str, Any]) -> Any:
-    return create_endpoint(session=current_session(), actor=current_actor(), **data)
+def create(endpoint_input: EndpointInput) -> WebhookEndpoint:
+    return create_endpoint(session=current_session(), endpoint_input=endpoint_input, actor=current_actor())
 
 
 @bp.route("", methods=["GET"])
 @moderator_required
 @bp.response(200, EndpointOutSchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
-def index() -> Any:
+def index() -> list[WebhookEndpoint]:
     return list_endpoints(session=current_session())
 
 
@@ -42,5 +47,5 @@ def disable(endpoint_id: int) -> None:
 @moderator_required
 @bp.response(200, DeliverySchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
-def deliveries(endpoint_id: int) -> Any:
+def deliveries(endpoint_id: int) -> list[Delivery]:
     return list_deliveries(session=current_session(), endpoint_id=endpoint_id, limit=100)

@@ -10,17 +10,11 @@ from sqlalchemy import select
 
 from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment
-from tests.factories import ARTICLE_ID, auth, make_article, make_moderator
+from tests.factories import ARTICLE_ID, auth
 
 URL = f"/api/v1/articles/{ARTICLE_ID}/thresholds"
 COMMENTS = f"/api/v1/articles/{ARTICLE_ID}/comments"
 #: KeywordScorer gives "dumm" toxicity 0.62 / insult 0.55 and civil text 0.01.
-
-
-@pytest.fixture
-def token(session: Any) -> str:
-    make_article(session)
-    return make_moderator(session)
 
 
 def test_stricter_article_holds_what_the_defaults_publish(client: FlaskClient, token: str, session: Any) -> None:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from moderation.comments.models import Comment, CommentStatus
-from moderation.state import current_state
+from moderation.toxicity.runtime import current_scorer
 from moderation.toxicity.scorer import build_scorer
 from moderation.webhooks.models import OutboxEvent
 from tests.factories import ARTICLE_ID, make_article
@@ -21,8 +21,9 @@ BODY = "Ein ganz normaler Kommentar."
 
 
 def use_scorer(app: Any, scorer: Any) -> None:
+    """Switch the app's scorer double (passed to ``create_app`` by the ``app`` fixture) to ``scorer``."""
     with app.app_context():
-        current_state().pipeline.scorer = scorer
+        current_scorer().switch(scorer)
 
 
 def assert_held_for_model(client: FlaskClient, session: Any, code: str = "model_unavailable") -> None:

@@ -10,15 +10,9 @@ from sqlalchemy import select
 
 from moderation.comments.models import Comment, CommentStatus
 from moderation.webhooks.models import OutboxEvent
-from tests.factories import ARTICLE_ID, auth, make_article, make_comment, make_moderator
+from tests.factories import ARTICLE_ID, auth, make_article, make_comment
 
 Q = "/api/v1/moderation"
-
-
-@pytest.fixture
-def token(session: Any) -> str:
-    make_article(session)
-    return make_moderator(session)
 
 
 PROTECTED = [

@@ -9,21 +9,23 @@ from sqlalchemy import select
 
 from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment, CommentStatus
-from moderation.state import current_state
+from moderation.toxicity.runtime import current_scorer
 from moderation.webhooks.models import OutboxEvent
 from tests.factories import ARTICLE_ID, auth, make_article, make_moderator
 from tests.fakes import FailingScorer, KeywordScorer
+from tests.helpers import post_comment
 
 URL = f"/api/v1/articles/{ARTICLE_ID}/comments"
 
 
 def use_scorer(app: Any, scorer: Any) -> None:
+    """Switch the app's scorer double (passed to ``create_app`` by the ``app`` fixture) to ``scorer``."""
     with app.app_context():
-        current_state().pipeline.scorer = scorer
+        current_scorer().switch(scorer)
 
 
 def post(client: FlaskClient, body: str) -> int:
-    response = client.post(URL, json={"author_name": "A", "body": body})
+    response = post_comment(client, body)
     assert response.status_code == 202
     return int(response.json["id"])
 

@@ -14,6 +14,7 @@ from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment, CommentStatus
 from moderation.webhooks.models import OutboxEvent
 from tests.factories import ARTICLE_ID, make_article, make_comment
+from tests.helpers import post_comment
 
 URL = f"/api/v1/articles/{ARTICLE_ID}/comments"
 
@@ -23,17 +24,12 @@ def article(session: Any) -> None:
     make_article(session)
 
 
-def post(client: FlaskClient, **fields: Any) -> Any:
-    payload = {"author_name": "Anna", "body": "Danke für den gründlichen Bericht.", **fields}
-    return client.post(URL, json=payload)
-
-
 def count(session: Any, model: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(model)))
 
 
 def test_civil_comment_is_published_with_201_and_listed(client: FlaskClient, session: Any) -> None:
-    response = post(client)
+    response = post_comment(client)
     assert response.status_code == 201
     assert response.json["status"] == "published"
     listed = client.get(URL).json
@@ -45,7 +41,7 @@ def test_civil_comment_is_published_with_201_and_listed(client: FlaskClient, ses
 
 
 def test_comment_over_hold_threshold_is_held_with_202_and_not_listed(client: FlaskClient, session: Any) -> None:
-    response = post(client, body="Das ist ziemlich dumm argumentiert.")
+    response = post_comment(client, body="Das ist ziemlich dumm argumentiert.")
     assert response.status_code == 202
     body = response.json
     assert body["status"] == "pending"
@@ -58,7 +54,7 @@ def test_comment_over_hold_threshold_is_held_with_202_and_not_listed(client: Fla
 
 
 def test_toxic_comment_is_rejected_with_422_problem_naming_the_label(client: FlaskClient, session: Any) -> None:
-    response = post(client, body="Du Idiot hast keine Ahnung.")
+    response = post_comment(client, body="Du Idiot hast keine Ahnung.")
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     problem = response.json
@@ -71,7 +67,7 @@ def test_toxic_comment_is_rejected_with_422_problem_naming_the_label(client: Fla
 
 def test_sanctioned_domain_link_is_rejected_without_scoring(client: FlaskClient, session: Any, app: Any) -> None:
     body = "Die Wahrheit steht hier: https://de.rt.com/international/123-nordkorea"
-    response = post(client, body=body)
+    response = post_comment(client, body=body)
     assert response.status_code == 422
     reasons = response.json["reasons"]
     assert reasons[0]["rule_id"].startswith("link.sanctioned.rt")
@@ -83,16 +79,16 @@ def test_sanctioned_domain_link_is_rejected_without_scoring(client: FlaskClient,
 
 
 def test_every_submission_writes_audit_entry_and_outbox_events(client: FlaskClient, session: Any) -> None:
-    post(client)
-    post(client, body="Das ist dumm.")
+    post_comment(client)
+    post_comment(client, body="Das ist dumm.")
     assert count(session, AuditEntry) == 2
     types = sorted(session.scalars(select(OutboxEvent.type)))
     assert types == ["comment.created", "comment.created", "comment.held", "comment.published"]
 
 
 def test_reply_is_nested_under_its_parent(client: FlaskClient, session: Any) -> None:
-    parent = post(client).json
-    reply = post(client, parent_id=parent["id"], body="Sehe ich genauso.")
+    parent = post_comment(client).json
+    reply = post_comment(client, parent_id=parent["id"], body="Sehe ich genauso.")
     assert reply.status_code == 201
     threads = client.get(URL).json["threads"]
     assert threads[0]["replies"][0]["id"] == reply.json["id"]
@@ -158,7 +154,7 @@ def test_unknown_article_is_404(client: FlaskClient, session: Any) -> None:
 
 
 def test_unknown_parent_is_400_on_parent_id(client: FlaskClient, session: Any) -> None:
-    response = post(client, parent_id=999)
+    response = post_comment(client, parent_id=999)
     assert response.status_code == 400
     assert response.json["errors"] == {"parent_id": ["Unknown comment."]}
     assert count(session, Comment) == 0
@@ -167,7 +163,7 @@ def test_unknown_parent_is_400_on_parent_id(client: FlaskClient, session: Any) -
 def test_parent_in_another_article_is_400(client: FlaskClient, session: Any) -> None:
     make_article(session, "anderer-artikel")
     foreign = make_comment(session, article_id="anderer-artikel")
-    response = post(client, parent_id=foreign.id)
+    response = post_comment(client, parent_id=foreign.id)
     assert response.status_code == 400
     assert "another article" in response.json["errors"]["parent_id"][0]
     assert count(session, Comment) == 1
@@ -175,7 +171,7 @@ def test_parent_in_another_article_is_400(client: FlaskClient, session: Any) -> 
 
 def test_reply_to_held_comment_is_refused(client: FlaskClient, session: Any) -> None:
     held = make_comment(session, status=CommentStatus.PENDING)
-    assert post(client, parent_id=held.id).status_code == 400
+    assert post_comment(client, parent_id=held.id).status_code == 400
 
 
 def test_closed_article_is_409(client: FlaskClient, session: Any) -> None:
@@ -194,8 +190,8 @@ def test_auto_create_article_on_first_comment_when_configured(client: FlaskClien
 
 @pytest.mark.parametrize("settings_overrides", [{"body_max_length": 20}])
 def test_body_limit_comes_from_settings(client: FlaskClient) -> None:
-    assert post(client, body="x" * 21).status_code == 400
-    assert post(client, body="Kurz und gut.").status_code == 201
+    assert post_comment(client, body="x" * 21).status_code == 400
+    assert post_comment(client, body="Kurz und gut.").status_code == 201
 
 
 @pytest.mark.parametrize("settings_overrides", [{"auto_create_articles": True}])
@@ -203,7 +199,7 @@ def test_simultaneous_first_comments_on_a_new_article_both_succeed(
     app: Any, session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both submissions miss the article row before either inserts it; the loser uses the winner's row (was 500)."""
-    import moderation.comments.service as comments_service
+    import moderation.submission.store as comments_service
 
     both_missed = threading.Barrier(2, timeout=5)
     validate = comments_service.validate_article_id

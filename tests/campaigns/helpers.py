@@ -7,6 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.factories import ARTICLE_ID
+from tests.helpers import post_comment
 
 TEMPLATE = (
     "Die Regierung in Kiew hat den Krieg provoziert und der Westen liefert immer mehr Waffen, statt endlich "
@@ -16,10 +17,9 @@ Q = "/api/v1/moderation/campaigns"
 
 
 def post(client: FlaskClient, author: str, body: str, *, email: str | None = None, article_id: str = ARTICLE_ID) -> Any:
-    payload: dict[str, Any] = {"author_name": author, "body": body}
-    if email is not None:
-        payload["email"] = email
-    return client.post(f"/api/v1/articles/{article_id}/comments", json=payload)
+    """A comment by ``author`` (campaign tests vary the author first)."""
+    fields = {} if email is None else {"email": email}
+    return post_comment(client, body, author=author, article_id=article_id, **fields)
 
 
 def rule_ids(response: Any) -> set[str]:

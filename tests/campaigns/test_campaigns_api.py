@@ -11,18 +11,12 @@ from sqlalchemy import select
 from moderation.comments.models import Comment, CommentStatus
 from moderation.webhooks.models import OutboxEvent
 from tests.campaigns.helpers import TEMPLATE, Q, comment_id, post
-from tests.factories import ARTICLE_ID, auth, make_article, make_moderator
+from tests.factories import ARTICLE_ID, auth
 
 OTHER = (
     "Alle reden vom Klima, aber keiner sagt die Wahrheit über die Kosten der Energiewende für normale Familien. "
     "Die Stromrechnung hat sich verdoppelt und die Politik schaut einfach zu."
 )
-
-
-@pytest.fixture
-def token(session: Any) -> str:
-    make_article(session)
-    return make_moderator(session)
 
 
 def campaign_of(client: FlaskClient, session: Any, body: str, names: str = "ABC") -> tuple[int, list[int]]:
@@ -54,7 +48,7 @@ def test_list_is_newest_first_with_counts_by_status(client: FlaskClient, session
     assert first["summary"].startswith("Alle reden vom Klima")
     limited = client.get(f"{Q}?limit=1", headers=auth(token)).json
     assert [c["id"] for c in limited["campaigns"]] == [newer]
-    rest = client.get(f"{Q}?limit=1&before={limited['next_cursor']}", headers=auth(token)).json
+    rest = client.get(f"{Q}?limit=1&cursor={limited['next_cursor']}", headers=auth(token)).json
     assert [c["id"] for c in rest["campaigns"]] == [older]
     assert client.get(f"{Q}?status=rejected", headers=auth(token)).json["campaigns"] == []
 

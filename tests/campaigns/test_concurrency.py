@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import moderation.comments.service as comments_service
+import moderation.submission.store as comments_service
 from tests.campaigns.helpers import TEMPLATE, post
 from tests.factories import make_article
 

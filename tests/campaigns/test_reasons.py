@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from moderation.campaigns.reasons import CAMPAIGN_UNAVAILABLE, COPY_MESSAGE, merge_campaign
-from moderation.filters.policy import HOLD_MESSAGE
-from moderation.filters.verdicts import MODEL_UNAVAILABLE, Action, Reason, RuleHit, Verdict
+from moderation.campaigns.reasons import merge_campaign
+from moderation.messages import Message, text
+from moderation.verdicts import Action, Reason, ReasonCode, RuleHit, Verdict
+
+HOLD_MESSAGE = text(Message.HELD)
+COPY_MESSAGE = text(Message.REJECTED_COPY)
+MODEL_UNAVAILABLE = ReasonCode.MODEL_UNAVAILABLE
+CAMPAIGN_UNAVAILABLE = ReasonCode.CAMPAIGN_UNAVAILABLE
 
 PUBLISHED = Verdict(Action.PUBLISH, (), (), {"toxicity": 0.01}, "m", "r")
 COPY = RuleHit("campaign.copy_paste", Action.REJECT, 0, 10, "x" * 10, 0.9, "note")
@@ -18,7 +23,7 @@ def test_without_hits_the_verdict_is_unchanged() -> None:
 def test_reject_beats_hold_and_keeps_only_its_reasons() -> None:
     merged = merge_campaign(PUBLISHED, (PUSH, COPY))
     assert merged.action is Action.REJECT
-    assert merged.reasons == (Reason("campaign", COPY_MESSAGE, rule_id="campaign.copy_paste"),)
+    assert merged.reasons == (Reason(ReasonCode.CAMPAIGN, COPY_MESSAGE, rule_id="campaign.copy_paste"),)
     assert merged.hits == (PUSH, COPY)
 
 
@@ -30,7 +35,9 @@ def test_a_hold_joins_the_pipelines_hold_reasons() -> None:
 
 
 def test_a_pipeline_reject_stays_a_reject() -> None:
-    toxic = Verdict(Action.REJECT, (Reason("toxicity", "nein", label="insult"),), (), {"insult": 0.99}, "m", "r")
+    toxic = Verdict(
+        Action.REJECT, (Reason(ReasonCode.TOXICITY, "nein", label="insult"),), (), {"insult": 0.99}, "m", "r"
+    )
     assert merge_campaign(toxic, (PUSH,)).reasons == toxic.reasons
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from moderation.filters.lookalike import edit_distance
 from moderation.filters.rules import check_links, load_ruleset
-from moderation.filters.verdicts import Action
+from moderation.verdicts import Action
 
 RULES = load_ruleset()
 

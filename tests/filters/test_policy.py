@@ -5,14 +5,6 @@ from __future__ import annotations
 import pytest
 
 from moderation.filters.policy import (
-    CAMPAIGN_MESSAGE,
-    HOLD_MESSAGE,
-    LINK_HOLD_MESSAGE,
-    LOOKALIKE_MESSAGE,
-    PUBLISHED_MESSAGE,
-    RULE_REJECT_MESSAGE,
-    SANCTIONED_HOLD_MESSAGE,
-    SANCTIONED_MESSAGE,
     decide,
     narrative_action,
     narrative_score,
@@ -20,8 +12,9 @@ from moderation.filters.policy import (
     score_narratives,
     toxicity_reasons,
 )
-from moderation.filters.verdicts import Action, RuleHit
+from moderation.messages import Message, text
 from moderation.settings import DEFAULT_THRESHOLDS
+from moderation.verdicts import Action, RuleHit
 
 
 def hit(rule_id: str, weight: float = 1.0, action: Action = Action.FLAG) -> RuleHit:
@@ -96,16 +89,16 @@ def test_score_narratives_gives_every_hit_the_comments_action() -> None:
 @pytest.mark.parametrize(
     ("rule_id", "action", "message"),
     [
-        ("link.sanctioned.rt", Action.REJECT, SANCTIONED_MESSAGE),
-        ("link.sanctioned.rt.mention", Action.HOLD, SANCTIONED_HOLD_MESSAGE),
-        ("link.lookalike.spiegel-de", Action.HOLD, LOOKALIKE_MESSAGE),
-        ("link.hold.shortener", Action.HOLD, LINK_HOLD_MESSAGE),
-        ("campaign.copy_paste", Action.REJECT, CAMPAIGN_MESSAGE),
-        ("campaign.url_push", Action.HOLD, HOLD_MESSAGE),
-        ("narrative.kyiv-regime", Action.HOLD, HOLD_MESSAGE),
-        ("narrative.kyiv-regime", Action.FLAG, PUBLISHED_MESSAGE),
-        ("narrative.newsroom-decided-to-reject", Action.REJECT, RULE_REJECT_MESSAGE),
-        ("something.else", Action.REJECT, RULE_REJECT_MESSAGE),
+        ("link.sanctioned.rt", Action.REJECT, text(Message.REJECTED_SANCTIONED)),
+        ("link.sanctioned.rt.mention", Action.HOLD, text(Message.HELD_SANCTIONED)),
+        ("link.lookalike.spiegel-de", Action.HOLD, text(Message.HELD_LOOKALIKE)),
+        ("link.hold.shortener", Action.HOLD, text(Message.HELD_LINK)),
+        ("campaign.copy_paste", Action.REJECT, text(Message.REJECTED_COPY)),
+        ("campaign.url_push", Action.HOLD, text(Message.HELD)),
+        ("narrative.kyiv-regime", Action.HOLD, text(Message.HELD)),
+        ("narrative.kyiv-regime", Action.FLAG, text(Message.PUBLISHED)),
+        ("narrative.newsroom-decided-to-reject", Action.REJECT, text(Message.REJECTED_RULES)),
+        ("something.else", Action.REJECT, text(Message.REJECTED_RULES)),
     ],
 )
 def test_every_hit_gets_a_german_reader_message_by_rule_id_prefix(rule_id: str, action: Action, message: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from moderation.filters.normalize import normalize
 from moderation.filters.rules import check_narratives, evaluate, load_ruleset
-from moderation.filters.verdicts import Action
+from moderation.verdicts import Action
 
 RULES = load_ruleset()
 

@@ -12,7 +12,7 @@ import pytest
 from moderation.filters.matching import parse_phrase
 from moderation.filters.normalize import normalize
 from moderation.filters.rules import RulesetError, RulesetHolder, check_narratives, load_ruleset
-from moderation.filters.verdicts import Action
+from moderation.verdicts import Action
 
 HEAD = 'name = "test"\nversion = "1"\n'
 NARRATIVE = """

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment, CommentStatus
 from moderation.filters.rules import DEFAULT_RULESET, load_ruleset
-from moderation.filters.verdicts import Action
 from moderation.settings import DEFAULT_THRESHOLDS
-from moderation.state import current_state
+from moderation.submission.runtime import current_runtime
+from moderation.verdicts import Action
 from tests.factories import ARTICLE_ID, make_article
+from tests.helpers import post_comment
 from tests.rulefiles import candidate_file
 
 URL = f"/api/v1/articles/{ARTICLE_ID}/comments"
@@ -43,17 +44,13 @@ def article(session: Any) -> None:
     make_article(session)
 
 
-def post(client: FlaskClient, body: str) -> Any:
-    return client.post(URL, json={"author_name": "Anna", "body": body})
-
-
 @pytest.mark.parametrize("settings_overrides", ["shadow"], indirect=True)
 def test_rule_file_in_shadow_mode_records_but_does_not_enforce(
     app: Flask, client: FlaskClient, session: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     body = "Die Wahrheit: https://rt.com/news/1"
     with caplog.at_level(logging.INFO, logger="moderation.filters.shadow"):
-        response = post(client, body)
+        response = post_comment(client, body)
     assert response.status_code == 201  # enforced: published, although the shadow rule set would reject
     stored = session.get(Comment, response.json["id"])
     assert stored.status is CommentStatus.PUBLISHED
@@ -65,7 +62,7 @@ def test_rule_file_in_shadow_mode_records_but_does_not_enforce(
     assert audit.details["shadow"]["action"] == "reject"
     assert [h["rule_id"] for h in audit.details["shadow"]["hits"]] == ["link.sanctioned.rt"]
     with app.app_context():
-        verdict = current_state().pipeline.moderate(body, thresholds=DEFAULT_THRESHOLDS)
+        verdict = current_runtime().pipeline.moderate(body, thresholds=DEFAULT_THRESHOLDS)
     assert verdict.action is Action.PUBLISH
     assert verdict.shadow is not None
     assert verdict.shadow.action is Action.REJECT
@@ -78,14 +75,14 @@ def test_candidate_rule_set_runs_in_shadow_next_to_the_enforced_one(
 ) -> None:
     candidate = candidate_file(tmp_path)
     with app.app_context():
-        current_state().pipeline.shadow_ruleset = load_ruleset(candidate)
+        current_runtime().pipeline.shadow_ruleset = load_ruleset(candidate)
     with caplog.at_level(logging.INFO, logger="moderation.filters.shadow"):
-        response = post(client, "Wunderkerzen für alle!")
+        response = post_comment(client, "Wunderkerzen für alle!")
     assert response.status_code == 201
     assert session.get(Comment, response.json["id"]).ruleset_version.startswith("kommentare-core@2")
     assert "would hold (enforced: publish): narrative.candidate" in caplog.text
     with app.app_context():
-        pipeline = current_state().pipeline
+        pipeline = current_runtime().pipeline
         verdict = pipeline.moderate("Wunderkerzen für alle!", thresholds=DEFAULT_THRESHOLDS)
         held = pipeline.moderate("Das Kiewer Regime lügt.", thresholds=DEFAULT_THRESHOLDS)
     assert (verdict.action, verdict.shadow and verdict.shadow.action) == (Action.PUBLISH, Action.HOLD)
@@ -97,7 +94,7 @@ def test_a_failing_shadow_rule_set_never_touches_the_enforced_decision(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with app.app_context():
-        pipeline = current_state().pipeline
+        pipeline = current_runtime().pipeline
         pipeline.shadow_ruleset = load_ruleset()
         real = pipeline.shadow_ruleset
 
@@ -106,7 +103,7 @@ def test_a_failing_shadow_rule_set_never_touches_the_enforced_decision(
                 raise RuntimeError("broken shadow rules")
             return ()
 
-        monkeypatch.setattr("moderation.filters.pipeline.evaluate", explode)
+        monkeypatch.setattr("moderation.submission.pipeline.evaluate", explode)
         verdict = pipeline.moderate("Hallo", thresholds=DEFAULT_THRESHOLDS)
     assert verdict.action is Action.PUBLISH
     assert verdict.shadow is None

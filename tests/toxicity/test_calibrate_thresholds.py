@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from moderation.thresholds import merge, validate_overrides
 from moderation.toxicity.calibrate import confusion, fit_hold, fit_reject, sweep
-from moderation.toxicity.thresholds import merge, validate_overrides
 
 #: Moderators rejected everything from 0.8 up and one comment at 0.4; they approved the rest.
 SAMPLES = [

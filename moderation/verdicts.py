@@ -1,4 +1,8 @@
-"""Frozen value objects every filter returns: what fired, where, and what it means for the comment."""
+"""Frozen value objects every moderation stage returns: what fired, where, and what it means for the comment.
+
+They live in the core because every stage (rules, toxicity, campaigns, reader reports) and every consumer (the
+submission use cases, the comment store, the moderators' queue) speaks them; no feature owns them.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,23 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-MODEL_UNAVAILABLE = "model_unavailable"
-MODEL_TIMEOUT = "model_timeout"
+
+class ReasonCode(enum.StrEnum):
+    """Why a comment has its status; stored in ``comments.reasons[].code`` and shown to moderators."""
+
+    TOXICITY = "toxicity"
+    RULE = "rule"
+    CAMPAIGN = "campaign"
+    READER_REPORTS = "reader_reports"
+    #: A stage failed: the comment is held for a human instead of going out unchecked.
+    RULES_UNAVAILABLE = "rules_unavailable"
+    MODEL_UNAVAILABLE = "model_unavailable"
+    MODEL_TIMEOUT = "model_timeout"
+    CAMPAIGN_UNAVAILABLE = "campaign_unavailable"
+
+
 #: Reason codes that mean "no score yet" rather than a judgement about the comment.
-RESCORE_CODES = frozenset({MODEL_UNAVAILABLE, MODEL_TIMEOUT})
+RESCORE_CODES = frozenset({ReasonCode.MODEL_UNAVAILABLE, ReasonCode.MODEL_TIMEOUT})
 
 
 class Action(enum.Enum):
@@ -50,14 +67,16 @@ class RuleHit:
 class Reason:
     """A machine code plus a reader-facing message; ``label`` or ``rule_id`` names what fired."""
 
-    code: str
+    code: ReasonCode
     message: str
     label: str | None = None
     rule_id: str | None = None
     score: float | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        data["code"] = str(self.code)  # the plain value, for JSON columns and responses
+        return data
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Runs every submission through normalisation, rules, toxicity scoring and the policy.
 
+This is the orchestration the submission use cases share; it lives above the stages it runs (``filters`` for the
+rules and the decision policy, ``toxicity`` for the scorer and its micro-batcher), which know nothing of each other.
 A failing stage never publishes: rule or model errors become a *hold* with a reason code (``rules_unavailable``,
 ``model_unavailable``), and a score that misses its deadline becomes a hold with ``model_timeout``; comments held
 for a model reason are re-scored by the background job (``flask models rescore``), so none is lost.
@@ -11,23 +13,17 @@ import logging
 from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from moderation.filters.policy import HOLD_MESSAGE, decide, rule_reasons, toxicity_reasons
+from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
-from moderation.filters.verdicts import (
-    MODEL_TIMEOUT,
-    MODEL_UNAVAILABLE,
-    Action,
-    Reason,
-    RuleHit,
-    ShadowVerdict,
-    Verdict,
-)
+from moderation.messages import Message
+from moderation.messages import text as reader_text
 from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
 from moderation.toxicity.loading import ModelUnavailable
 from moderation.toxicity.scorer import Scorer
+from moderation.verdicts import Action, Reason, ReasonCode, RuleHit, ShadowVerdict, Verdict
 
 log = logging.getLogger(__name__)
-shadow_log = logging.getLogger("moderation.filters.shadow")
+shadow_log = logging.getLogger("moderation.filters.shadow")  # the name operators filter on; kept
 
 #: How often (seconds) the pipeline checks whether its rule file changed on disk.
 RULESET_WATCH_SECONDS = 10.0
@@ -119,7 +115,7 @@ class ModerationPipeline:
             return evaluate(text, ruleset), None
         except Exception:
             log.exception("rule evaluation failed; holding the comment")
-            return (), Reason("rules_unavailable", HOLD_MESSAGE)
+            return (), Reason(ReasonCode.RULES_UNAVAILABLE, reader_text(Message.HELD))
 
     def _shadow(
         self,
@@ -150,15 +146,25 @@ class ModerationPipeline:
             )
         return ShadowVerdict(shadow_action, hits, candidate.version_id, reasons)
 
-    def _score(self, text: str, timeout: float) -> tuple[dict[str, float] | None, Reason]:
-        future = self.batcher.submit(text, timeout=timeout)
+    def score_all(self, texts: list[str], *, timeout: float | None = None) -> list[dict[str, float]]:
+        """Scores of several texts through the micro-batcher, all within one deadline (the nudge's sentences).
+
+        Raises what scoring raised, or ``DeadlineExceeded``/``TimeoutError`` when the deadline passes first.
+        """
+        deadline = timeout or self.timeout_seconds
+        futures = [self.batcher.submit(text, timeout=deadline) for text in texts]
+        return [future.result(timeout=deadline) for future in futures]
+
+    def _score(self, comment: str, timeout: float) -> tuple[dict[str, float] | None, Reason]:
+        held = reader_text(Message.HELD)
+        future = self.batcher.submit(comment, timeout=timeout)
         try:
-            return future.result(timeout=timeout), Reason(MODEL_UNAVAILABLE, HOLD_MESSAGE)
+            return future.result(timeout=timeout), Reason(ReasonCode.MODEL_UNAVAILABLE, held)
         except (FutureTimeout, DeadlineExceeded):
             log.warning("toxicity scoring missed its %.2fs deadline; holding the comment for re-scoring", timeout)
-            return None, Reason(MODEL_TIMEOUT, HOLD_MESSAGE)
+            return None, Reason(ReasonCode.MODEL_TIMEOUT, held)
         except ModelUnavailable as exc:
             log.warning("toxicity model unavailable (%s); holding the comment", exc)
         except Exception:
             log.exception("toxicity scoring failed; holding the comment")
-        return None, Reason(MODEL_UNAVAILABLE, HOLD_MESSAGE)
+        return None, Reason(ReasonCode.MODEL_UNAVAILABLE, held)

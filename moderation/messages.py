@@ -1,0 +1,126 @@
+"""The one catalogue of reader-facing text: every message a reader sees about their comment, per language.
+
+Readers of a German newsroom read German, so German is the default and the text stored with each decision. The
+English catalogue has every key too (a test checks both have the same keys and placeholders), so the widget and the
+moderators' pages can show either language without a second source of truth.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+DEFAULT_LANGUAGE = "de"
+
+
+class Message(enum.StrEnum):
+    """Keys of the catalogue; the values are stable and never shown."""
+
+    PUBLISHED = "published"
+    HELD = "held"
+    REJECTED_RULES = "rejected_rules"
+    REJECTED_TOXICITY = "rejected_toxicity"
+    REJECTED_SANCTIONED = "rejected_sanctioned"
+    HELD_SANCTIONED = "held_sanctioned"
+    REJECTED_LINK = "rejected_link"
+    HELD_LINK = "held_link"
+    HELD_LOOKALIKE = "held_lookalike"
+    REJECTED_COPY = "rejected_copy"
+    REJECTED_COPY_OF_REJECTED = "rejected_copy_of_rejected"
+    NUDGE = "nudge"
+
+
+_CATALOGUE: dict[str, dict[Message, str]] = {
+    "de": {
+        Message.PUBLISHED: "Ihr Kommentar wurde veröffentlicht.",
+        Message.HELD: "Ihr Kommentar wird vor der Veröffentlichung von unserer Moderation geprüft.",
+        Message.REJECTED_RULES: (
+            "Ihr Kommentar verstößt gegen unsere Diskussionsregeln und kann nicht veröffentlicht werden."
+        ),
+        Message.REJECTED_TOXICITY: "Ihr Kommentar verstößt gegen unsere Diskussionsregeln ({label}).",
+        Message.REJECTED_SANCTIONED: (
+            "Ihr Kommentar verlinkt ein Medium, dessen Inhalte in der EU sanktioniert sind, und kann nicht "
+            "veröffentlicht werden."
+        ),
+        Message.HELD_SANCTIONED: (
+            "Ihr Kommentar nennt ein Medium, dessen Inhalte in der EU sanktioniert sind; unsere Moderation prüft ihn "
+            "vor der Veröffentlichung."
+        ),
+        Message.REJECTED_LINK: "Ihr Kommentar enthält einen Link, den wir nicht veröffentlichen können.",
+        Message.HELD_LINK: "Ihr Kommentar enthält einen Link, den unsere Moderation vor der Veröffentlichung prüft.",
+        Message.HELD_LOOKALIKE: (
+            "Ihr Kommentar enthält einen Link, der einer bekannten Nachrichtenseite nachgebildet sein könnte; unsere "
+            "Moderation prüft ihn vor der Veröffentlichung."
+        ),
+        Message.REJECTED_COPY: ("Ihr Kommentar gleicht zahlreichen anderen Beiträgen und wird nicht veröffentlicht."),
+        Message.REJECTED_COPY_OF_REJECTED: (
+            "Ihr Kommentar gleicht einem Beitrag, den unsere Moderation abgelehnt hat, und wird nicht veröffentlicht."
+        ),
+        Message.NUDGE: (
+            "Dieser Satz könnte gegen unsere Diskussionsregeln verstoßen ({labels}). Möchten Sie ihn umformulieren?"
+        ),
+    },
+    "en": {
+        Message.PUBLISHED: "Your comment has been published.",
+        Message.HELD: "Your comment will be reviewed by our moderators before it is published.",
+        Message.REJECTED_RULES: "Your comment breaks our discussion rules and cannot be published.",
+        Message.REJECTED_TOXICITY: "Your comment breaks our discussion rules ({label}).",
+        Message.REJECTED_SANCTIONED: (
+            "Your comment links to an outlet whose content is sanctioned in the EU and cannot be published."
+        ),
+        Message.HELD_SANCTIONED: (
+            "Your comment names an outlet whose content is sanctioned in the EU; our moderators will review it "
+            "before it is published."
+        ),
+        Message.REJECTED_LINK: "Your comment contains a link we cannot publish.",
+        Message.HELD_LINK: "Your comment contains a link our moderators review before publication.",
+        Message.HELD_LOOKALIKE: (
+            "Your comment contains a link that may imitate a well-known news site; our moderators will review it "
+            "before it is published."
+        ),
+        Message.REJECTED_COPY: "Your comment matches many other posts and will not be published.",
+        Message.REJECTED_COPY_OF_REJECTED: (
+            "Your comment matches a post our moderators rejected and will not be published."
+        ),
+        Message.NUDGE: "This sentence may break our discussion rules ({labels}). Would you like to rephrase it?",
+    },
+}
+
+#: Model labels as readers are told them.
+_LABELS: dict[str, dict[str, str]] = {
+    "de": {
+        "toxicity": "toxische Sprache",
+        "severe_toxicity": "schwer toxische Sprache",
+        "obscene": "Obszönität",
+        "threat": "Drohung",
+        "insult": "Beleidigung",
+        "identity_attack": "Angriff auf eine Gruppe",
+        "sexual_explicit": "sexuell explizite Sprache",
+    },
+    "en": {
+        "toxicity": "toxic language",
+        "severe_toxicity": "severely toxic language",
+        "obscene": "obscenity",
+        "threat": "threat",
+        "insult": "insult",
+        "identity_attack": "attack on a group",
+        "sexual_explicit": "sexually explicit language",
+    },
+}
+
+LANGUAGES = tuple(_CATALOGUE)
+
+
+def text(key: Message, language: str = DEFAULT_LANGUAGE, **params: str) -> str:
+    """The message in ``language`` (German when the language is not in the catalogue), placeholders filled."""
+    catalogue = _CATALOGUE.get(language, _CATALOGUE[DEFAULT_LANGUAGE])
+    return catalogue[key].format(**params) if params else catalogue[key]
+
+
+def label_name(label: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A model label in words; an unknown label (a newer model's) is shown as it is."""
+    return _LABELS.get(language, _LABELS[DEFAULT_LANGUAGE]).get(label, label)
+
+
+def label_names(labels: Iterable[str], language: str = DEFAULT_LANGUAGE) -> str:
+    return ", ".join(label_name(label, language) for label in labels)

@@ -1,0 +1,82 @@
+"""Nudge mode: before a toxic comment is held or rejected, show the reader which sentence and why, once.
+
+Coral's best-liked feature: most readers who see "this sentence reads as an insult" rephrase. Only verdicts that rest
+on toxicity scores alone are nudged; a rule hit (sanctioned link, narrative) or a model failure goes the usual way.
+Nothing is stored for a nudge: the reader still has the text, and the resubmission (revised, or the same with
+``nudge_acknowledged``) is moderated and stored like any other comment.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from moderation.messages import Message, label_names, text
+from moderation.submission.pipeline import ModerationPipeline
+from moderation.verdicts import Action, ReasonCode, Verdict
+
+log = logging.getLogger(__name__)
+#: A sentence: text up to and including its closing punctuation (or a line break, or the end).
+_SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+|\n|$)")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """What the reader is shown: the labels that fired and the sentence that scored worst, with its offsets."""
+
+    labels: tuple[str, ...]
+    sentence: str
+    span: Span
+
+    @property
+    def message(self) -> str:
+        return text(Message.NUDGE, labels=label_names(self.labels))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "sentence": self.sentence, "start": self.span.start, "end": self.span.end}
+
+
+def sentence_spans(body: str) -> list[Span]:
+    """Sentence spans with surrounding whitespace trimmed; offsets index ``body`` (pure)."""
+    spans = []
+    for match in _SENTENCE.finditer(body):
+        chunk = match.group()
+        if chunk.strip():
+            start = match.start() + len(chunk) - len(chunk.lstrip())
+            spans.append(Span(start, match.end() - (len(chunk) - len(chunk.rstrip()))))
+    return spans or [Span(0, len(body))]
+
+
+def nudge_for(*, pipeline: ModerationPipeline, body: str, verdict: Verdict) -> Nudge | None:
+    """A nudge if the verdict is a hold/reject resting on toxicity scores alone; otherwise None (store it)."""
+    if verdict.action not in (Action.HOLD, Action.REJECT) or verdict.hits:
+        return None
+    if not verdict.reasons or any(reason.code is not ReasonCode.TOXICITY for reason in verdict.reasons):
+        return None
+    labels = tuple(sorted({reason.label for reason in verdict.reasons if reason.label}))
+    span = _worst_sentence(pipeline, body, labels)
+    return Nudge(labels=labels, sentence=body[span.start : span.end], span=span)
+
+
+def _worst_sentence(pipeline: ModerationPipeline, body: str, labels: tuple[str, ...]) -> Span:
+    """The sentence scoring highest on the labels that fired; the whole text if that cannot be told in time.
+
+    The sentences go through the micro-batcher with the request's deadline, like the comment itself.
+    """
+    spans = sentence_spans(body)
+    if len(spans) == 1:
+        return spans[0]
+    try:
+        scores = pipeline.score_all([body[span.start : span.end] for span in spans])
+    except Exception:
+        log.warning("could not score sentences for a nudge; pointing at the whole comment", exc_info=True)
+        return Span(0, len(body))
+    return max(zip(spans, scores, strict=True), key=lambda pair: sum(pair[1].get(lb, 0.0) for lb in labels))[0]

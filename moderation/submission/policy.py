@@ -1,0 +1,35 @@
+"""The submission policy: every setting a submission is judged by, read once from the settings in ``create_app``.
+
+A view used to rebuild these arguments from the settings on every request; a frozen object built once keeps the
+use cases' signatures short and lets a test state exactly the policy it runs under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from moderation.campaigns.detection import CampaignConfig
+from moderation.settings import Settings
+from moderation.thresholds import Thresholds
+
+#: The re-score job waits at least this long for a score: it serves no waiting reader.
+RESCORE_MIN_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class SubmissionPolicy:
+    thresholds: Thresholds
+    auto_create_articles: bool
+    nudge_enabled: bool
+    campaigns: CampaignConfig
+    rescore_timeout_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SubmissionPolicy:
+        return cls(
+            thresholds={label: dict(levels) for label, levels in settings.thresholds.items()},
+            auto_create_articles=settings.auto_create_articles,
+            nudge_enabled=settings.nudge_enabled,
+            campaigns=CampaignConfig.from_settings(settings),
+            rescore_timeout_seconds=max(RESCORE_MIN_TIMEOUT_SECONDS, settings.model_timeout_seconds),
+        )

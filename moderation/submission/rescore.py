@@ -1,0 +1,63 @@
+"""Re-scoring comments that were held only because the model failed or missed its deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.actors import Actor
+from moderation.audit.models import AuditAction
+from moderation.comments.models import Comment, CommentStatus
+from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
+from moderation.submission.runtime import SubmissionRuntime
+from moderation.thresholds import merge
+
+
+@dataclass(frozen=True)
+class RescoreRound:
+    """``rescored`` comments got a score; ``waiting`` means the model still fails, so the round stopped early."""
+
+    rescored: int
+    changed: int
+    waiting: bool
+
+
+def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 50) -> RescoreRound:
+    """Score comments held for a model failure or time-out, oldest first, and apply the new verdict.
+
+    A comment a moderator has decided meanwhile is no longer ``pending`` and is left alone. Each comment commits on
+    its own, so a crash loses nothing; rows are claimed with SKIP LOCKED where the database has it, so several
+    workers can run this at once.
+    """
+    query = (
+        select(Comment)
+        .where(Comment.needs_rescore.is_(True), Comment.status == CommentStatus.PENDING)
+        .order_by(Comment.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Comment)
+    policy = runtime.policy
+    rescored = changed = 0
+    for comment in list(session.scalars(query)):
+        effective = merge(policy.thresholds, comment.article.thresholds)
+        verdict = runtime.pipeline.moderate(comment.body, thresholds=effective, timeout=policy.rescore_timeout_seconds)
+        if verdict.needs_rescore:
+            session.rollback()
+            return RescoreRound(rescored, changed, waiting=True)
+        before = comment.status
+        apply_verdict(comment, verdict)
+        audit_comment(
+            session,
+            comment=comment,
+            actor=Actor.PIPELINE,
+            action=AuditAction.COMMENT_RESCORED,
+            details={"from": before.value, "to": comment.status.value, "model_id": comment.model_id},
+        )
+        if comment.status is not before:
+            announce(session, comment=comment, event_types=(EVENT_FOR_STATUS[comment.status],))
+        session.commit()
+        rescored, changed = rescored + 1, changed + (comment.status is not before)
+    return RescoreRound(rescored, changed, waiting=False)

@@ -1,0 +1,55 @@
+"""The process-wide submission runtime (pipeline and policy), built once per app and reachable from views and CLI.
+
+``build_runtime`` validates the rule files (a bad one stops start-up) and loads no model: the first submission (or
+``wsgi.py`` after fork) does. A test passes its scorer to ``create_app``, which hands it here, instead of patching
+a running pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from moderation.filters.rules import load_ruleset
+from moderation.settings import Settings
+from moderation.submission.pipeline import ModerationPipeline
+from moderation.submission.policy import SubmissionPolicy
+from moderation.toxicity.scorer import NoModelScorer, Scorer
+
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "kommentare.submission"
+
+
+@dataclass(frozen=True)
+class SubmissionRuntime:
+    pipeline: ModerationPipeline
+    policy: SubmissionPolicy
+
+
+def build_runtime(settings: Settings, *, scorer: Scorer) -> SubmissionRuntime:
+    """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``) and the policy."""
+    if isinstance(scorer, NoModelScorer):
+        log.warning("no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none): holding every comment for review")
+    ruleset = load_ruleset(Path(settings.ruleset_path) if settings.ruleset_path else None)
+    shadow = load_ruleset(Path(settings.shadow_ruleset_path)) if settings.shadow_ruleset_path else None
+    pipeline = ModerationPipeline(
+        scorer=scorer,
+        ruleset=ruleset,
+        shadow_ruleset=shadow,
+        timeout_seconds=settings.model_timeout_seconds,
+        max_batch=settings.toxicity_batch_size,
+        token_budget=settings.toxicity_token_budget,
+    )
+    return SubmissionRuntime(pipeline=pipeline, policy=SubmissionPolicy.from_settings(settings))
+
+
+def init_app(app: Flask, runtime: SubmissionRuntime) -> None:
+    app.extensions[EXTENSION_KEY] = runtime
+
+
+def current_runtime() -> SubmissionRuntime:
+    runtime: SubmissionRuntime = current_app.extensions[EXTENSION_KEY]
+    return runtime

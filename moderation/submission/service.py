@@ -1,0 +1,117 @@
+"""Submitting a comment, top to bottom: reads, the pipeline, the nudge, campaign screening, one write phase.
+
+Every outcome comes back as one ``SubmissionResult``; nothing is signalled by an exception except bad input and
+missing or closed articles (domain errors, raised before anything is decided). The view maps the outcome to the
+HTTP status in one table: 201 published, 202 held, 422 rejected (stored) or nudged (nothing stored).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from moderation.campaigns.detection import Posting, Screening
+from moderation.campaigns.indexing import screen_submission
+from moderation.comments.models import CommentStatus
+from moderation.submission.nudge import Nudge, nudge_for
+from moderation.submission.runtime import SubmissionRuntime
+from moderation.submission.store import (
+    StoredComment,
+    apply_campaign_hits,
+    article_for,
+    new_comment,
+    parent_for,
+    register_article,
+    store,
+)
+from moderation.thresholds import merge
+from moderation.types import utcnow
+from moderation.webhooks.events import subscriptions
+from moderation.writes import serialized_writes
+
+
+class Outcome(enum.StrEnum):
+    PUBLISHED = "published"
+    HELD = "held"
+    REJECTED = "rejected"
+    #: Nudge mode: the reader is shown the sentence first; nothing is stored.
+    NUDGED = "nudged"
+
+
+OUTCOME_FOR_STATUS = {
+    CommentStatus.PUBLISHED: Outcome.PUBLISHED,
+    CommentStatus.PENDING: Outcome.HELD,
+    CommentStatus.REJECTED: Outcome.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    """A reader's comment as the public API accepts it (the article comes from the URL)."""
+
+    author_name: str
+    body: str
+    parent_id: int | None = None
+    email: str | None = None
+    #: The reader saw a nudge for this text and sends it anyway (only meaningful with nudge mode on).
+    nudge_acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    outcome: Outcome
+    comment: StoredComment | None = None
+    nudge: Nudge | None = None
+
+
+def submit(
+    *, session: Session, runtime: SubmissionRuntime, article_id: str, submission: SubmissionInput
+) -> SubmissionResult:
+    """Validate, moderate, screen for campaigns, then write comment + campaign index + audit entry + outbox events
+    in one transaction and commit.
+
+    With nudge mode on, a first submission the model alone would hold or reject is answered with the nudge and
+    nothing is stored; a resubmission with ``nudge_acknowledged`` goes through as usual.
+    """
+    policy, pipeline = runtime.policy, runtime.pipeline
+    article, new = article_for(session, article_id, auto_create=policy.auto_create_articles)
+    parent = parent_for(session, submission.parent_id, article.id)
+    verdict = pipeline.moderate(submission.body, thresholds=merge(policy.thresholds, article.thresholds))
+    if policy.nudge_enabled and not submission.nudge_acknowledged:
+        nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
+        if nudge is not None:
+            session.rollback()  # only reads happened: end them, store nothing
+            return SubmissionResult(Outcome.NUDGED, nudge=nudge)
+    screening = _screen(session, runtime, article_id, submission)
+    comment = new_comment(
+        article_id=article_id,
+        author_name=submission.author_name,
+        email=submission.email,
+        body=submission.body,
+        parent=parent,
+        verdict=verdict,
+    )
+    apply_campaign_hits(comment, verdict, screening, failed=screening is None)
+    endpoints = subscriptions(session)
+    with serialized_writes(session):
+        if new:
+            register_article(session, article)
+        stored = store(session, comment=comment, verdict=verdict, screening=screening, endpoints=endpoints)
+        session.commit()
+    return SubmissionResult(OUTCOME_FOR_STATUS[stored.status], comment=stored)
+
+
+def _screen(
+    session: Session, runtime: SubmissionRuntime, article_id: str, submission: SubmissionInput
+) -> Screening | None:
+    """Campaign signals against the stored comments; None if the stage failed, after ending the failed reads (on
+    PostgreSQL a failed statement leaves the transaction unusable; nothing was written yet)."""
+    posting = Posting(
+        article_id=article_id, body=submission.body, author_name=submission.author_name, email=submission.email
+    )
+    screening = screen_submission(session=session, config=runtime.policy.campaigns, posting=posting, now=utcnow())
+    if screening is None:
+        session.rollback()
+    return screening

@@ -1,0 +1,74 @@
+"""``POST /api/v1/articles/{id}/comments``: the article page's JavaScript posts a comment.
+
+The status code carries the outcome of moderation: 201 published, 202 held for review, 422 rejected (stored for
+audit) or, in nudge mode, 422 with the sentence to revise (nothing stored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response
+
+from moderation.errors import problem_response
+from moderation.extensions import current_session, limiter
+from moderation.http import Blueprint, ProblemSchema
+from moderation.state import current_settings
+from moderation.submission.runtime import current_runtime
+from moderation.submission.schemas import SubmissionSchema, SubmittedCommentSchema
+from moderation.submission.service import Outcome, SubmissionInput, SubmissionResult, submit
+from moderation.submission.store import StoredComment
+
+bp = Blueprint("submission", __name__, url_prefix="/api/v1", description="Posting comments.")
+
+
+def _rejected(result: SubmissionResult) -> Response:
+    assert result.comment is not None  # a rejected comment is stored
+    reasons = result.comment.reasons
+    return problem_response(
+        422,
+        title="Comment rejected",
+        slug="comment-rejected",
+        detail=str(reasons[0]["message"]),
+        extra={"comment_id": result.comment.id, "reasons": reasons},
+    )
+
+
+def _nudged(result: SubmissionResult) -> Response:
+    assert result.nudge is not None
+    return problem_response(
+        422,
+        title="Please revise your comment",
+        slug="comment-nudge",
+        detail=result.nudge.message,
+        extra={"nudge": result.nudge.as_json()},
+    )
+
+
+#: Outcome -> answer: a stored comment with its status code, or a problem document.
+RESPONSES: dict[Outcome, int | Callable[[SubmissionResult], Response]] = {
+    Outcome.PUBLISHED: 201,
+    Outcome.HELD: 202,
+    Outcome.REJECTED: _rejected,
+    Outcome.NUDGED: _nudged,
+}
+
+
+@bp.route("/articles/<article_id>/comments", methods=["POST"])
+@limiter.limit(lambda: current_settings().ratelimit_post_comment, methods=["POST"])
+@bp.arguments(SubmissionSchema)
+@bp.response(201, SubmittedCommentSchema, description="Published.")
+@bp.alt_response(202, schema=SubmittedCommentSchema, description="Stored and held for review; not public yet.")
+@bp.alt_response(
+    422,
+    schema=ProblemSchema,
+    description="Rejected by the moderation policy (stored for audit), or, with nudge mode on, a first submission "
+    "the model would hold or reject (type ...:comment-nudge, nothing stored): resend with nudge_acknowledged.",
+)
+def post_comment(submission: SubmissionInput, article_id: str) -> tuple[StoredComment, int] | Response:
+    result = submit(session=current_session(), runtime=current_runtime(), article_id=article_id, submission=submission)
+    answer = RESPONSES[result.outcome]
+    if isinstance(answer, int):
+        assert result.comment is not None
+        return result.comment, answer
+    return answer(result)

@@ -1,0 +1,50 @@
+"""The app's active scorer: built (not loaded) from the settings in ``create_app``, or the one a test passes in.
+
+The submission pipeline scores with it; the ``flask models`` commands read its model id. Building checks that the
+model's files exist, so a missing model stops start-up with the path and the fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from moderation.settings import Settings
+from moderation.toxicity.registry import check_files, resolve
+from moderation.toxicity.scorer import Scorer, build_scorer
+
+EXTENSION_KEY = "kommentare.toxicity"
+
+
+def configured_scorer(settings: Settings) -> Scorer:
+    """The scorer the settings name, after checking its files are on disk (no model is loaded yet)."""
+    model_dir = Path(settings.model_dir)
+    files = resolve(
+        name=settings.toxicity_model,
+        model_dir=model_dir,
+        checkpoint=settings.toxicity_checkpoint,
+        config_dir=settings.toxicity_config_dir,
+    )
+    if files is not None:
+        check_files(files)
+    return build_scorer(
+        model=settings.toxicity_model,
+        model_dir=model_dir,
+        checkpoint=settings.toxicity_checkpoint,
+        config_dir=settings.toxicity_config_dir,
+        device=settings.toxicity_device,
+        quantize=settings.toxicity_quantize,
+        max_tokens=settings.toxicity_max_tokens,
+        threads=settings.toxicity_threads,
+        trace=settings.toxicity_trace,
+    )
+
+
+def init_app(app: Flask, scorer: Scorer) -> None:
+    app.extensions[EXTENSION_KEY] = scorer
+
+
+def current_scorer() -> Scorer:
+    scorer: Scorer = current_app.extensions[EXTENSION_KEY]
+    return scorer
