@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test lint format migrate install clean worker train-model bench eval-model eval-rules
+.PHONY: run test lint format migrate install clean worker train-model bench eval-model eval-rules eval-watchwords
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ eval-model: install
 # Propaganda rules against the labelled propaganda, debunk and benign sets (README "Rule evaluation").
 eval-rules: install
 	$(BIN)/python scripts/eval_rules.py --data $(DATASETS)
+
+# The shipped watched words against the labelled sets: benign comments held, offensive ones caught.
+eval-watchwords: install
+	$(BIN)/python scripts/eval_watchwords.py --data $(DATASETS)
 
 # Ratios against baselines measured in the same run, plus medians: filter stage, campaign index, toxicity via HTTP.
 bench: install

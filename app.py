@@ -34,6 +34,9 @@ from moderation.submission.views import bp as submission_bp
 from moderation.toxicity import runtime as toxicity_runtime
 from moderation.toxicity.cli import cli as models_cli
 from moderation.toxicity.scorer import Scorer
+from moderation.watchwords import runtime as watchwords_runtime
+from moderation.watchwords.cli import cli as watchwords_cli
+from moderation.watchwords.views import bp as watchwords_bp
 from moderation.webhooks.cli import cli as webhooks_cli
 from moderation.webhooks.views import bp as webhooks_bp
 
@@ -41,8 +44,18 @@ log = logging.getLogger("moderation")
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-API_BLUEPRINTS = (articles_bp, comments_bp, submission_bp, reports_bp, queue_bp, audit_bp, webhooks_bp, campaigns_bp)
-CLI_GROUPS = (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli)
+API_BLUEPRINTS = (
+    articles_bp,
+    comments_bp,
+    submission_bp,
+    reports_bp,
+    queue_bp,
+    audit_bp,
+    webhooks_bp,
+    campaigns_bp,
+    watchwords_bp,
+)
+CLI_GROUPS = (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli, watchwords_cli)
 
 
 def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Scorer | None = None) -> Flask:
@@ -114,7 +127,9 @@ def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> Non
     app.extensions[AUTHENTICATOR_KEY] = authenticate
     scorer = scorer or toxicity_runtime.configured_scorer(settings)
     toxicity_runtime.init_app(app, scorer)
-    submission_runtime.init_app(app, submission_runtime.build_runtime(settings, scorer=scorer))
+    wordlists = watchwords_runtime.build_cache(settings)
+    watchwords_runtime.init_app(app, wordlists)
+    submission_runtime.init_app(app, submission_runtime.build_runtime(settings, scorer=scorer, wordlists=wordlists))
 
 
 def _api_requires_json() -> None:

@@ -72,6 +72,10 @@ class Settings:
     nudge_enabled: bool = False
     thresholds: dict[str, dict[str, float]] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     ruleset_path: str = ""
+    #: Watched words (shipped list plus moderators' changes) run on every comment beside the rule file.
+    watchwords_enabled: bool = True
+    #: How often each process checks the database for moderators' changes to the watched words.
+    watchwords_refresh_seconds: float = 2.0
     #: A candidate rule file run in shadow mode next to the enforced one: decisions recorded, never enforced.
     shadow_ruleset_path: str = ""
     # Reader reports: this many open reports hide a published comment until a moderator decides (0 = never).

@@ -20,6 +20,7 @@ class ReasonCode(enum.StrEnum):
     READER_REPORTS = "reader_reports"
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
+    WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"
     MODEL_UNAVAILABLE = "model_unavailable"
     MODEL_TIMEOUT = "model_timeout"
     CAMPAIGN_UNAVAILABLE = "campaign_unavailable"
@@ -110,6 +111,8 @@ class Verdict:
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     #: The decision of the shadow rule set, if one runs (see ``ShadowVerdict``).
     shadow: ShadowVerdict | None = None
+    #: The watched-words list the comment was judged with.
+    wordlist_version: str | None = None
 
     @property
     def needs_rescore(self) -> bool:

@@ -12,7 +12,8 @@ LABELS = ("toxicity", "severe_toxicity", "obscene", "threat", "insult", "identit
 
 
 class KeywordScorer:
-    """Scores by keywords so tests can choose an outcome: 'idiot' rejects, 'dumm' holds, anything else is civil."""
+    """Scores by keywords so tests can choose an outcome: 'idiot' or 'giftzwerg' rejects, 'dumm' holds, anything
+    else is civil. "Giftzwerg" is on no watched-words list, so tests of the model's own decisions use it."""
 
     model_id = "fake:keyword@1"
 
@@ -26,7 +27,7 @@ class KeywordScorer:
     @staticmethod
     def _one(text: str) -> dict[str, float]:
         scores = dict.fromkeys(LABELS, 0.01)
-        if "idiot" in text:
+        if "idiot" in text or "giftzwerg" in text:
             scores.update(toxicity=0.98, insult=0.97)
         elif "dumm" in text:
             scores.update(toxicity=0.62, insult=0.55)

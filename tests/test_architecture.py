@@ -21,7 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"moderators", "webhooks", "articles"}),
     frozenset({"comments", "demo"}),
     frozenset({"reports", "toxicity", "filters"}),
-    frozenset({"queue"}),
+    frozenset({"queue", "watchwords"}),
     frozenset({"campaigns"}),
     frozenset({"submission"}),
 )

@@ -31,6 +31,9 @@ class AuditAction(enum.StrEnum):
     ARTICLE_THRESHOLDS_CHANGED = "article.thresholds_changed"
     WEBHOOK_CREATED = "webhook.created"
     WEBHOOK_DISABLED = "webhook.disabled"
+    WATCHWORD_ADDED = "watchword.added"
+    WATCHWORD_CHANGED = "watchword.changed"
+    WATCHWORD_REMOVED = "watchword.removed"
     MODERATOR_CREATED = "moderator.created"
     MODERATOR_REVOKED = "moderator.revoked"
 

@@ -47,6 +47,8 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     rule_hits: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     model_id: Mapped[str | None] = mapped_column(String(200))
     ruleset_version: Mapped[str | None] = mapped_column(String(100))
+    #: The watched-words list (shipped version plus a digest of moderators' changes) the comment was judged with.
+    wordlist_version: Mapped[str | None] = mapped_column(String(100))
     #: The thresholds the pipeline decided with, so a later threshold change does not rewrite history.
     thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSONDocument)
     open_reports: Mapped[int] = mapped_column(default=0)

@@ -59,6 +59,7 @@ def apply_verdict(comment: Comment, verdict: Verdict) -> None:
     comment.rule_hits = [h.as_json() for h in verdict.hits]
     comment.model_id = verdict.model_id
     comment.ruleset_version = verdict.ruleset_version
+    comment.wordlist_version = verdict.wordlist_version
     comment.thresholds = verdict.thresholds
     comment.needs_rescore = verdict.needs_rescore
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from moderation.comments.models import Comment
 from moderation.extensions import current_session
-from moderation.filters.backtest import Report, backtest, parse_since, stored
+from moderation.filters.backtest import Report, StoredComment, backtest, parse_since, stored
 from moderation.filters.ruleset import Ruleset, RulesetError, load_ruleset
 from moderation.state import current_settings
 from moderation.verdicts import Action
@@ -52,25 +54,39 @@ def check(path: Path) -> None:
 @click.option("--show", default=20, show_default=True, help="How many changed comments to list.")
 def backtest_command(since: str, path: Path | None, show: int) -> None:
     """Replay stored comments through a candidate rule set and print what would change."""
-    try:
-        cutoff = parse_since(since)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from exc
-    settings = current_settings()
-    enforced = _load(Path(settings.ruleset_path)) if settings.ruleset_path else load_ruleset()
+    cutoff = parse_since_option(since)
+    enforced = enforced_ruleset()
     candidate = _candidate(path, enforced)
+    report = backtest(stored_since(cutoff), enforced, candidate, keep=show)
+    click.echo(f"Backtest of {report.total} comments since {cutoff:%Y-%m-%d %H:%M} UTC")
+    click.echo(f"  enforced:  {enforced.version_id}")
+    click.echo(f"  candidate: {candidate.version_id}")
+    click.echo("  (rule stage plus each comment's stored toxicity scores; moderator decisions are not replayed)")
+    print_report(report)
+
+
+def enforced_ruleset() -> Ruleset:
+    """The rule file the service enforces, as it is on disk now (the service reloads it within seconds)."""
+    path = current_settings().ruleset_path
+    return _load(Path(path)) if path else load_ruleset()
+
+
+def stored_since(cutoff: datetime) -> Iterator[StoredComment]:
+    """Stored comments with their scores and thresholds, oldest first, streamed."""
     rows = current_session().execute(
         select(Comment.id, Comment.body, Comment.toxicity_scores, Comment.thresholds)
         .where(Comment.created_at >= cutoff)
         .order_by(Comment.id)
         .execution_options(yield_per=500)
     )
-    report = backtest(map(stored, rows), enforced, candidate, keep=show)
-    click.echo(f"Backtest of {report.total} comments since {cutoff:%Y-%m-%d %H:%M} UTC")
-    click.echo(f"  enforced:  {enforced.version_id}")
-    click.echo(f"  candidate: {candidate.version_id}")
-    click.echo("  (rule stage plus each comment's stored toxicity scores; moderator decisions are not replayed)")
-    _print_report(report)
+    return map(stored, rows)
+
+
+def parse_since_option(since: str) -> datetime:
+    try:
+        return parse_since(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
 
 
 def _load(path: Path) -> Ruleset:
@@ -93,7 +109,7 @@ def _candidate(path: Path | None, enforced: Ruleset) -> Ruleset:
     return _load(enforced.path)
 
 
-def _print_report(report: Report) -> None:
+def print_report(report: Report) -> None:
     click.echo("")
     click.echo(f"{'from':<8} {'to':<8} {'comments':>9}")
     for (before, after), count in sorted(report.transitions.items(), key=lambda item: (-item[1], item[0][0].value)):

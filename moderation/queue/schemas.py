@@ -39,6 +39,7 @@ class ModeratorCommentSchema(Schema):
     rule_hits = fields.List(fields.Nested(RuleHitSchema))
     model_id = fields.String(allow_none=True)
     ruleset_version = fields.String(allow_none=True)
+    wordlist_version = fields.String(allow_none=True)
     thresholds = fields.Dict(allow_none=True)
     open_reports = fields.Integer()
     created_at = fields.DateTime()

@@ -56,8 +56,11 @@ def sentence_spans(body: str) -> list[Span]:
 
 
 def nudge_for(*, pipeline: ModerationPipeline, body: str, verdict: Verdict) -> Nudge | None:
-    """A nudge if the verdict is a hold/reject resting on toxicity scores alone; otherwise None (store it)."""
-    if verdict.action not in (Action.HOLD, Action.REJECT) or verdict.hits:
+    """A nudge if the verdict is a hold/reject resting on toxicity scores alone; otherwise None (store it).
+
+    The reasons are exactly those that asked for the action; a rule or watched word that holds or rejects is among
+    them and goes the usual way, while one that only flags does not stop the nudge."""
+    if verdict.action not in (Action.HOLD, Action.REJECT):
         return None
     if not verdict.reasons or any(reason.code is not ReasonCode.TOXICITY for reason in verdict.reasons):
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Protocol
 
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
@@ -21,8 +22,22 @@ from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
 from moderation.toxicity.loading import ModelUnavailable
 from moderation.toxicity.scorer import Scorer
 from moderation.verdicts import Action, Reason, ReasonCode, RuleHit, ShadowVerdict, Verdict
+from moderation.watchwords.wordlist import WordlistResult
 
 log = logging.getLogger(__name__)
+Findings = tuple[tuple[Action, Reason], ...]
+
+
+class WordlistPort(Protocol):
+    """What the pipeline needs of a watched-words list (``watchwords.wordlist.Wordlist``, or a stand-in that
+    fails when the list could not be read)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def evaluate(self, text: str) -> WordlistResult: ...
+
+
 shadow_log = logging.getLogger("moderation.filters.shadow")  # the name operators filter on; kept
 
 #: How often (seconds) the pipeline checks whether its rule file changed on disk.
@@ -79,17 +94,23 @@ class ModerationPipeline:
             log.info("toxicity model %s loaded", self.scorer.model_id)
 
     def moderate(
-        self, text: str, *, thresholds: Mapping[str, Mapping[str, float]], timeout: float | None = None
+        self,
+        text: str,
+        *,
+        thresholds: Mapping[str, Mapping[str, float]],
+        timeout: float | None = None,
+        wordlist: WordlistPort | None = None,
     ) -> Verdict:
-        """``timeout`` overrides the per-request deadline (the re-score job is not serving a waiting reader)."""
+        """``timeout`` overrides the per-request deadline (the re-score job is not serving a waiting reader);
+        ``wordlist`` is the watched-words list in force (its shadow entries are recorded, never enforced)."""
         ruleset = self.ruleset
-        hits, rule_failure = self._apply_rules(text, ruleset)
+        hits, findings = self._apply_rules(text, ruleset)
         shadow_hits: tuple[RuleHit, ...] | None = None
         if ruleset.shadow:  # a rule file in shadow mode is recorded, not enforced
             shadow_hits, hits = hits, ()
-        findings = rule_reasons(hits)
-        if rule_failure:
-            findings += ((Action.HOLD, rule_failure),)
+        words, word_findings = self._apply_wordlist(text, wordlist)
+        hits += words
+        findings = rule_reasons(hits) + findings + word_findings
         scores: dict[str, float] | None = None
         model_findings: tuple[tuple[Action, Reason], ...] = ()
         if not any(action is Action.REJECT for action, _ in findings):
@@ -108,14 +129,27 @@ class ModerationPipeline:
             ruleset_version=ruleset.version_id,
             thresholds={label: dict(levels) for label, levels in thresholds.items()},
             shadow=self._shadow(text, ruleset, shadow_hits, model_findings, action),
+            wordlist_version=wordlist.version if wordlist is not None else None,
         )
 
-    def _apply_rules(self, text: str, ruleset: Ruleset) -> tuple[tuple[RuleHit, ...], Reason | None]:
+    def _apply_rules(self, text: str, ruleset: Ruleset) -> tuple[tuple[RuleHit, ...], Findings]:
         try:
-            return evaluate(text, ruleset), None
+            return evaluate(text, ruleset), ()
         except Exception:
             log.exception("rule evaluation failed; holding the comment")
-            return (), Reason(ReasonCode.RULES_UNAVAILABLE, reader_text(Message.HELD))
+            return (), ((Action.HOLD, Reason(ReasonCode.RULES_UNAVAILABLE, reader_text(Message.HELD))),)
+
+    @staticmethod
+    def _apply_wordlist(text: str, wordlist: WordlistPort | None) -> tuple[tuple[RuleHit, ...], Findings]:
+        """Enforced and shadow hits (shadow ones ask for nothing); a failure holds the comment."""
+        if wordlist is None:
+            return (), ()
+        try:
+            result = wordlist.evaluate(text)
+        except Exception:
+            log.exception("watched words failed; holding the comment")
+            return (), ((Action.HOLD, Reason(ReasonCode.WATCHWORDS_UNAVAILABLE, reader_text(Message.HELD))),)
+        return result.hits + result.shadow, ()
 
     def _shadow(
         self,

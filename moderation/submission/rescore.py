@@ -11,7 +11,7 @@ from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
-from moderation.submission.runtime import SubmissionRuntime
+from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.thresholds import merge
 
 
@@ -43,7 +43,12 @@ def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 5
     rescored = changed = 0
     for comment in list(session.scalars(query)):
         effective = merge(policy.thresholds, comment.article.thresholds)
-        verdict = runtime.pipeline.moderate(comment.body, thresholds=effective, timeout=policy.rescore_timeout_seconds)
+        verdict = runtime.pipeline.moderate(
+            comment.body,
+            thresholds=effective,
+            timeout=policy.rescore_timeout_seconds,
+            wordlist=wordlist_for(session, runtime),
+        )
         if verdict.needs_rescore:
             session.rollback()
             return RescoreRound(rescored, changed, waiting=True)

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from moderation.filters.rules import load_ruleset
 from moderation.settings import Settings
-from moderation.submission.pipeline import ModerationPipeline
+from moderation.submission.pipeline import ModerationPipeline, WordlistPort
 from moderation.submission.policy import SubmissionPolicy
 from moderation.toxicity.scorer import NoModelScorer, Scorer
+from moderation.watchwords.service import WordlistCache
+from moderation.watchwords.wordlist import WordlistResult
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "kommentare.submission"
@@ -27,10 +30,34 @@ EXTENSION_KEY = "kommentare.submission"
 class SubmissionRuntime:
     pipeline: ModerationPipeline
     policy: SubmissionPolicy
+    #: The watched words (None: switched off with ``KOMMENTARE_WATCHWORDS_ENABLED=false``).
+    wordlists: WordlistCache | None = None
 
 
-def build_runtime(settings: Settings, *, scorer: Scorer) -> SubmissionRuntime:
-    """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``) and the policy."""
+class UnavailableWordlist:
+    """Stands in when the watched words could not be read: the pipeline holds the comment."""
+
+    version = "unavailable"
+
+    def evaluate(self, text: str) -> WordlistResult:  # noqa: ARG002 (the port's signature)
+        raise RuntimeError("the watched words could not be read")
+
+
+def wordlist_for(session: Session, runtime: SubmissionRuntime) -> WordlistPort | None:
+    """The list in force for this submission; a failed read ends the reads (nothing was written yet) and holds."""
+    if runtime.wordlists is None:
+        return None
+    try:
+        return runtime.wordlists.current(session)
+    except Exception:
+        log.exception("reading the watched words failed; holding the comment")
+        session.rollback()
+        return UnavailableWordlist()
+
+
+def build_runtime(settings: Settings, *, scorer: Scorer, wordlists: WordlistCache | None = None) -> SubmissionRuntime:
+    """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``), the policy and the
+    watched words (the app's cache, see ``watchwords.runtime``)."""
     if isinstance(scorer, NoModelScorer):
         log.warning("no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none): holding every comment for review")
     ruleset = load_ruleset(Path(settings.ruleset_path) if settings.ruleset_path else None)
@@ -43,7 +70,11 @@ def build_runtime(settings: Settings, *, scorer: Scorer) -> SubmissionRuntime:
         max_batch=settings.toxicity_batch_size,
         token_budget=settings.toxicity_token_budget,
     )
-    return SubmissionRuntime(pipeline=pipeline, policy=SubmissionPolicy.from_settings(settings))
+    return SubmissionRuntime(
+        pipeline=pipeline,
+        policy=SubmissionPolicy.from_settings(settings),
+        wordlists=wordlists if settings.watchwords_enabled else None,
+    )
 
 
 def init_app(app: Flask, runtime: SubmissionRuntime) -> None:

@@ -16,7 +16,7 @@ from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
 from moderation.comments.models import CommentStatus
 from moderation.submission.nudge import Nudge, nudge_for
-from moderation.submission.runtime import SubmissionRuntime
+from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.store import (
     StoredComment,
     apply_campaign_hits,
@@ -78,7 +78,11 @@ def submit(
     policy, pipeline = runtime.policy, runtime.pipeline
     article, new = article_for(session, article_id, auto_create=policy.auto_create_articles)
     parent = parent_for(session, submission.parent_id, article.id)
-    verdict = pipeline.moderate(submission.body, thresholds=merge(policy.thresholds, article.thresholds))
+    verdict = pipeline.moderate(
+        submission.body,
+        thresholds=merge(policy.thresholds, article.thresholds),
+        wordlist=wordlist_for(session, runtime),
+    )
     if policy.nudge_enabled and not submission.nudge_acknowledged:
         nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
         if nudge is not None:

@@ -158,6 +158,7 @@ def _audit_created(session: Session, comment: Comment, verdict: Verdict) -> None
         "reasons": comment.reasons,
         "model_id": comment.model_id,
         "ruleset_version": comment.ruleset_version,
+        "wordlist_version": comment.wordlist_version,
         "campaign_id": comment.campaign_id,
     }
     if verdict.shadow is not None:

@@ -51,10 +51,10 @@ def test_revised_text_is_published_and_acknowledged_text_is_held(client: FlaskCl
 
 def test_rejections_are_nudged_too_but_rule_hits_are_not(client: FlaskClient, session: Any) -> None:
     make_article(session)
-    insult = client.post(URL, json={"author_name": "A", "body": "Du Idiot."})
+    insult = client.post(URL, json={"author_name": "A", "body": "Du Giftzwerg."})
     assert insult.json["type"] == "urn:kommentare:problem:comment-nudge"
     assert insult.json["nudge"]["labels"] == ["insult", "toxicity"]
-    sanctioned = client.post(URL, json={"author_name": "A", "body": "Du Idiot, lies https://sputniknews.com/x"})
+    sanctioned = client.post(URL, json={"author_name": "A", "body": "Du Giftzwerg, lies https://sputniknews.com/x"})
     assert sanctioned.json["type"] == "urn:kommentare:problem:comment-rejected"
     assert count(session) == 1
 

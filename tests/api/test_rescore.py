@@ -33,7 +33,7 @@ def post(client: FlaskClient, body: str) -> int:
 def test_rescore_applies_the_verdict_once_the_model_is_back(app: Any, client: FlaskClient, session: Any) -> None:
     make_article(session)
     use_scorer(app, FailingScorer())
-    civil, rude, borderline = (post(client, b) for b in ("Danke für den Bericht.", "Du Idiot.", "Etwas dumm."))
+    civil, rude, borderline = (post(client, b) for b in ("Danke für den Bericht.", "Du Giftzwerg.", "Etwas dumm."))
     use_scorer(app, KeywordScorer())
     result = app.test_cli_runner().invoke(args=["models", "rescore", "--once"])
     assert result.exit_code == 0, result.output
@@ -73,7 +73,7 @@ def test_a_moderator_decision_wins_over_the_rescore(app: Any, client: FlaskClien
     make_article(session)
     token = make_moderator(session)
     use_scorer(app, FailingScorer())
-    held = post(client, "Du Idiot.")
+    held = post(client, "Du Giftzwerg.")
     decided = client.post(
         f"/api/v1/moderation/comments/{held}/decision",
         json={"action": "approve", "reason": "Ironie"},

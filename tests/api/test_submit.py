@@ -54,7 +54,7 @@ def test_comment_over_hold_threshold_is_held_with_202_and_not_listed(client: Fla
 
 
 def test_toxic_comment_is_rejected_with_422_problem_naming_the_label(client: FlaskClient, session: Any) -> None:
-    response = post_comment(client, body="Du Idiot hast keine Ahnung.")
+    response = post_comment(client, body="Du Giftzwerg hast keine Ahnung.")
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     problem = response.json

@@ -1,6 +1,6 @@
 """End-to-end: the demo article page and the Kommentare widget in a real Chromium against the real app.
 
-The app's scorer is ``tests.fakes.KeywordScorer``: "idiot" is rejected, "dumm" is held, anything else is published.
+The app's scorer is ``tests.fakes.KeywordScorer``: "giftzwerg" is rejected, "dumm" is held, anything else is published.
 """
 
 from __future__ import annotations
@@ -89,12 +89,12 @@ def test_held_comment_shows_review_message_and_stays_out_of_the_list(page: Any, 
 
 def test_rejected_comment_shows_the_reason_and_keeps_the_text(page: Any, demo_url: str) -> None:
     widget = open_page(page, demo_url)
-    write(widget, name="Carla", body="Du Idiot")
+    write(widget, name="Carla", body="Du Giftzwerg")
     widget.get_by_role("button", name="Kommentar senden").click()
 
     status = widget.locator(".kommentare-compose [role=status]")
     expect(status).to_have_text("Ihr Kommentar verstößt gegen unsere Diskussionsregeln (Beleidigung).")
-    expect(widget.get_by_label("Kommentar", exact=True)).to_have_value("Du Idiot")
+    expect(widget.get_by_label("Kommentar", exact=True)).to_have_value("Du Giftzwerg")
     expect(widget.get_by_label("Kommentar", exact=True)).to_be_focused()
     expect(published(widget)).to_have_count(0)
 

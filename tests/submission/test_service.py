@@ -45,7 +45,7 @@ def run(session: Any, runtime: SubmissionRuntime, body: str, **fields: Any) -> A
     [
         ("Danke für den gründlichen Bericht.", Outcome.PUBLISHED, CommentStatus.PUBLISHED),
         ("Das ist ziemlich dumm argumentiert.", Outcome.HELD, CommentStatus.PENDING),
-        ("Du Idiot hast keine Ahnung.", Outcome.REJECTED, CommentStatus.REJECTED),
+        ("Du Giftzwerg hast keine Ahnung.", Outcome.REJECTED, CommentStatus.REJECTED),
     ],
 )
 def test_each_outcome_is_stored_with_its_decision_audit_entry_and_events(
@@ -68,11 +68,11 @@ def test_the_answer_is_a_snapshot_that_needs_no_session(session: Any, runtime: S
 
 def test_nudge_policy_answers_a_nudge_and_stores_nothing(session: Any, runtime: SubmissionRuntime) -> None:
     nudging = dataclasses.replace(runtime, policy=dataclasses.replace(runtime.policy, nudge_enabled=True))
-    result = run(session, nudging, "Guter Punkt. Aber du Idiot verstehst es nicht.")
+    result = run(session, nudging, "Guter Punkt. Aber du Giftzwerg verstehst es nicht.")
     assert result.outcome is Outcome.NUDGED and result.comment is None
-    assert result.nudge.sentence == "Aber du Idiot verstehst es nicht."
+    assert result.nudge.sentence == "Aber du Giftzwerg verstehst es nicht."
     assert (count(session, Comment), count(session, AuditEntry), count(session, OutboxEvent)) == (0, 0, 0)
-    acknowledged = run(session, nudging, "Guter Punkt. Aber du Idiot verstehst es nicht.", nudge_acknowledged=True)
+    acknowledged = run(session, nudging, "Guter Punkt. Aber du Giftzwerg verstehst es nicht.", nudge_acknowledged=True)
     assert acknowledged.outcome is Outcome.REJECTED
 
 
@@ -95,7 +95,7 @@ def test_rescore_applies_the_verdict_once_the_model_is_back(app: Flask, session:
     make_article(session)
     runtime = current_runtime()
     failing = dataclasses.replace(runtime, pipeline=_pipeline_with(runtime, FailingScorer()))
-    held = run(session, failing, "Du Idiot hast keine Ahnung.")
+    held = run(session, failing, "Du Giftzwerg hast keine Ahnung.")
     assert (held.outcome, session.get(Comment, held.comment.id).needs_rescore) == (Outcome.HELD, True)
     assert rescore_held(session=session, runtime=failing).waiting is True
     working = dataclasses.replace(runtime, pipeline=_pipeline_with(runtime, KeywordScorer()))
