@@ -6,7 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run test lint format migrate install clean worker train-model bench eval-model eval-rules eval-watchwords
+.PHONY: run test lint format migrate install clean worker train-model fit-thresholds bench eval-model eval-rules \
+	eval-watchwords eval-pipeline
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,11 @@ worker: migrate
 DATASETS ?= ../shared/datasets
 train-model: install
 	$(BIN)/python scripts/train_model.py --data $(DATASETS) --out moderation/toxicity/bundled
+	$(BIN)/python scripts/fit_thresholds.py --data $(DATASETS) --card moderation/toxicity/bundled/model-card.json
+
+# The bundled model's default thresholds, chosen on the GermEval validation split, into its model card.
+fit-thresholds: install
+	$(BIN)/python scripts/fit_thresholds.py --data $(DATASETS) --card moderation/toxicity/bundled/model-card.json
 
 # int8 vs fp32 score drift of the bundled model on the labelled sets.
 eval-model: install
@@ -49,6 +55,10 @@ eval-rules: install
 # The shipped watched words against the labelled sets: benign comments held, offensive ones caught.
 eval-watchwords: install
 	$(BIN)/python scripts/eval_watchwords.py --data $(DATASETS)
+
+# The default pipeline's queue load: benign comments held with the model's thresholds and the generic ones.
+eval-pipeline: install
+	$(BIN)/python scripts/eval_pipeline.py --data $(DATASETS)
 
 # Ratios against baselines measured in the same run, plus medians: filter stage, campaign index, toxicity via HTTP.
 bench: install

@@ -118,18 +118,21 @@ def flask_config(settings: Settings) -> dict[str, Any]:
 
 
 def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> None:
-    """Per-app state: settings, the moderator authenticator, the active scorer, the submission runtime.
+    """Per-app state: settings and base thresholds, the moderator authenticator, the active scorer, the watched
+    words and the submission runtime.
 
     Building the scorer checks the model's files and the runtime validates the rule files; either failing stops
     start-up. No model is loaded here.
     """
-    state.init_app(app, settings)
     app.extensions[AUTHENTICATOR_KEY] = authenticate
     scorer = scorer or toxicity_runtime.configured_scorer(settings)
+    thresholds = toxicity_runtime.base_thresholds(settings, scorer)
+    state.init_app(app, settings, thresholds=thresholds)
     toxicity_runtime.init_app(app, scorer)
     wordlists = watchwords_runtime.build_cache(settings)
     watchwords_runtime.init_app(app, wordlists)
-    submission_runtime.init_app(app, submission_runtime.build_runtime(settings, scorer=scorer, wordlists=wordlists))
+    runtime = submission_runtime.build_runtime(settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists)
+    submission_runtime.init_app(app, runtime)
 
 
 def _api_requires_json() -> None:

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, get_type_hints
 
-from moderation.thresholds import merge, validate_overrides
+from moderation.thresholds import validate_overrides
 
 PREFIX = "KOMMENTARE_"
 
-#: Per-label thresholds: a score at or above ``hold`` holds the comment for review, at or above ``reject`` rejects it.
+#: Per-label thresholds for a model whose card names none: a score at or above ``hold`` holds the comment for review,
+#: at or above ``reject`` rejects it.
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "toxicity": {"hold": 0.5, "reject": 0.95},
     "severe_toxicity": {"hold": 0.3, "reject": 0.8},
@@ -52,6 +53,9 @@ class Settings:
     toxicity_quantize: str = "none"
     #: Tokens per comment the model reads (special tokens included); longer comments are truncated.
     toxicity_max_tokens: int = 256
+    #: Comments longer than this many characters are scored as overlapping windows, each label taking its highest
+    #: window (an insult at the end of a long comment counts); 0 scores only what fits the model.
+    toxicity_window_chars: int = 400
     #: Micro-batching: at most this many comments per model call (1 = one call per comment) ...
     toxicity_batch_size: int = 16
     #: ... and at most this many padded tokens per call.
@@ -70,7 +74,8 @@ class Settings:
     rescore_poll_seconds: float = 5.0
     #: Tell readers which sentence would be held/rejected for toxicity and let them revise first.
     nudge_enabled: bool = False
-    thresholds: dict[str, dict[str, float]] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    #: Overrides laid over the active model's default thresholds (its model card's, else ``DEFAULT_THRESHOLDS``).
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     ruleset_path: str = ""
     #: Watched words (shipped list plus moderators' changes) run on every comment beside the rule file.
     watchwords_enabled: bool = True
@@ -158,5 +163,6 @@ def _coerce(name: str, raw: str, hint: Any) -> Any:
 
 
 def _parse_thresholds(raw: str) -> dict[str, dict[str, float]]:
-    """Thresholds are JSON (``{"insult": {"hold": 0.4}}``) merged over the defaults, so one label can be tuned alone."""
-    return merge(DEFAULT_THRESHOLDS, validate_overrides(json.loads(raw)))
+    """Thresholds are JSON (``{"insult": {"hold": 0.4}}``), laid over the model's defaults at start-up, so one label
+    can be tuned alone."""
+    return validate_overrides(json.loads(raw))

@@ -9,12 +9,22 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from moderation.settings import Settings
+from moderation.thresholds import Thresholds
 
 SETTINGS_KEY = "kommentare.settings"
+THRESHOLDS_KEY = "kommentare.thresholds"
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def init_app(app: Flask, settings: Settings, *, thresholds: Thresholds) -> None:
+    """``thresholds``: what comments are judged by before per-article overrides (the active model's defaults with
+    ``KOMMENTARE_THRESHOLDS`` laid over them), worked out once in ``create_app``."""
     app.extensions[SETTINGS_KEY] = settings
+    app.extensions[THRESHOLDS_KEY] = thresholds
+
+
+def current_thresholds() -> Thresholds:
+    thresholds: Thresholds = current_app.extensions[THRESHOLDS_KEY]
+    return thresholds
 
 
 def current_settings() -> Settings:

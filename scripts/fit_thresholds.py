@@ -5,10 +5,10 @@
 The bundled model is scored on the GermEval 2018 validation split its training script held out (same split: 15 %
 stratified, seed from the card). For each label, ``hold`` is the lowest score at which the comments scoring at
 least that much were offensive with precision >= ``--hold-precision`` (0.8), ``reject`` the same for
-``--reject-precision`` (0.95); a label that never reaches a precision gets no threshold for that level (the model
-alone never holds or rejects on it). Nothing is tuned on a test split; the service loads these as the model's
-defaults (README "Thresholds moderators can trust"), and ``KOMMENTARE_THRESHOLDS`` and per-article overrides
-still win.
+``--reject-precision`` (0.99: the model alone rejects only where it is near-certain); a label that never reaches a
+precision gets no threshold for that level (the model alone never holds or rejects on it). Nothing is tuned on a
+test split; the service loads these as the model's defaults (README "Thresholds moderators can trust"), and
+``KOMMENTARE_THRESHOLDS`` and per-article overrides still win.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import toxicity_data as td  # noqa: E402
+import toxicity_data as td
 
-from moderation.toxicity.registry import bundled_files  # noqa: E402
-from moderation.toxicity.scorer import DetoxifyScorer  # noqa: E402
+from moderation.toxicity.registry import bundled_files
+from moderation.toxicity.scorer import DetoxifyScorer
 
 LABELS = td.LABELS
 
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--card", type=Path, default=Path("moderation/toxicity/bundled/model-card.json"))
     parser.add_argument("--hold-precision", type=float, default=0.8)
-    parser.add_argument("--reject-precision", type=float, default=0.95)
+    parser.add_argument("--reject-precision", type=float, default=0.99)
     args = parser.parse_args()
     card = json.loads(args.card.read_text(encoding="utf-8"))
     _, val = td.stratified_split(td.read_germeval(args.data / td.GERMEVAL_TRAIN), 0.15, int(card["seeds"]["split"]))

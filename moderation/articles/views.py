@@ -15,7 +15,7 @@ from moderation.articles.service import (
 from moderation.auth import current_actor, moderator_required
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.state import current_settings
+from moderation.state import current_thresholds
 from moderation.thresholds import Thresholds
 
 bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description="Articles that carry comments.")
@@ -46,7 +46,7 @@ def read_article(article_id: str) -> Article:
 @bp.doc(security=[{"bearerAuth": []}])
 def read_thresholds(article_id: str) -> ArticleThresholds:
     """This story's overrides and the thresholds its comments are judged by."""
-    return article_thresholds(session=current_session(), article_id=article_id, base=current_settings().thresholds)
+    return article_thresholds(session=current_session(), article_id=article_id, base=current_thresholds())
 
 
 @bp.route("/<article_id>/thresholds", methods=["PUT"])
@@ -61,5 +61,5 @@ def put_thresholds(overrides: Thresholds, article_id: str) -> ArticleThresholds:
         article_id=article_id,
         thresholds=overrides,
         actor=current_actor(),
-        base=current_settings().thresholds,
+        base=current_thresholds(),
     )

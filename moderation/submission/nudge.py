@@ -9,23 +9,15 @@ Nothing is stored for a nudge: the reader still has the text, and the resubmissi
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from moderation.messages import Message, label_names, text
 from moderation.submission.pipeline import ModerationPipeline
+from moderation.submission.windows import Span, sentence_spans
 from moderation.verdicts import Action, ReasonCode, Verdict
 
 log = logging.getLogger(__name__)
-#: A sentence: text up to and including its closing punctuation (or a line break, or the end).
-_SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+|\n|$)")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -42,17 +34,6 @@ class Nudge:
 
     def as_json(self) -> dict[str, Any]:
         return {"labels": list(self.labels), "sentence": self.sentence, "start": self.span.start, "end": self.span.end}
-
-
-def sentence_spans(body: str) -> list[Span]:
-    """Sentence spans with surrounding whitespace trimmed; offsets index ``body`` (pure)."""
-    spans = []
-    for match in _SENTENCE.finditer(body):
-        chunk = match.group()
-        if chunk.strip():
-            start = match.start() + len(chunk) - len(chunk.lstrip())
-            spans.append(Span(start, match.end() - (len(chunk) - len(chunk.rstrip()))))
-    return spans or [Span(0, len(body))]
 
 
 def nudge_for(*, pipeline: ModerationPipeline, body: str, verdict: Verdict) -> Nudge | None:

@@ -10,6 +10,7 @@ for a model reason are re-scored by the background job (``flask models rescore``
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Protocol
@@ -18,6 +19,7 @@ from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
 from moderation.messages import Message
 from moderation.messages import text as reader_text
+from moderation.submission.windows import text_windows
 from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
 from moderation.toxicity.loading import ModelUnavailable
 from moderation.toxicity.scorer import Scorer
@@ -42,6 +44,8 @@ shadow_log = logging.getLogger("moderation.filters.shadow")  # the name operator
 
 #: How often (seconds) the pipeline checks whether its rule file changed on disk.
 RULESET_WATCH_SECONDS = 10.0
+#: Longer comments are scored as overlapping windows of about this many characters (see ``windows``).
+DEFAULT_WINDOW_CHARS = 400
 
 
 class ModerationPipeline:
@@ -61,8 +65,10 @@ class ModerationPipeline:
         token_budget: int = 4096,
         shadow_ruleset: Ruleset | None = None,
         watch_seconds: float = RULESET_WATCH_SECONDS,
+        window_chars: int = DEFAULT_WINDOW_CHARS,
     ) -> None:
         self.scorer = scorer
+        self.window_chars = window_chars
         self.rules = RulesetHolder(ruleset, watch_seconds=watch_seconds)
         self.shadow_rules = RulesetHolder(shadow_ruleset, watch_seconds=watch_seconds) if shadow_ruleset else None
         self.timeout_seconds = timeout_seconds
@@ -186,14 +192,17 @@ class ModerationPipeline:
         Raises what scoring raised, or ``DeadlineExceeded``/``TimeoutError`` when the deadline passes first.
         """
         deadline = timeout or self.timeout_seconds
+        ends_at = time.monotonic() + deadline
         futures = [self.batcher.submit(text, timeout=deadline) for text in texts]
-        return [future.result(timeout=deadline) for future in futures]
+        return [future.result(timeout=max(0.0, ends_at - time.monotonic())) for future in futures]
 
     def _score(self, comment: str, timeout: float) -> tuple[dict[str, float] | None, Reason]:
+        """Label scores of the comment, the highest of its windows per label when it is long."""
         held = reader_text(Message.HELD)
-        future = self.batcher.submit(comment, timeout=timeout)
         try:
-            return future.result(timeout=timeout), Reason(ReasonCode.MODEL_UNAVAILABLE, held)
+            windows = self.score_all(text_windows(comment, self.window_chars), timeout=timeout)
+            scores = {label: max(window[label] for window in windows) for label in windows[0]}
+            return scores, Reason(ReasonCode.MODEL_UNAVAILABLE, held)
         except (FutureTimeout, DeadlineExceeded):
             log.warning("toxicity scoring missed its %.2fs deadline; holding the comment for re-scoring", timeout)
             return None, Reason(ReasonCode.MODEL_TIMEOUT, held)

@@ -25,9 +25,10 @@ class SubmissionPolicy:
     rescore_timeout_seconds: float
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SubmissionPolicy:
+    def from_settings(cls, settings: Settings, *, thresholds: Thresholds) -> SubmissionPolicy:
+        """``thresholds``: the active model's defaults with ``KOMMENTARE_THRESHOLDS`` over them."""
         return cls(
-            thresholds={label: dict(levels) for label, levels in settings.thresholds.items()},
+            thresholds={label: dict(levels) for label, levels in thresholds.items()},
             auto_create_articles=settings.auto_create_articles,
             nudge_enabled=settings.nudge_enabled,
             campaigns=CampaignConfig.from_settings(settings),

@@ -18,6 +18,7 @@ from moderation.filters.rules import load_ruleset
 from moderation.settings import Settings
 from moderation.submission.pipeline import ModerationPipeline, WordlistPort
 from moderation.submission.policy import SubmissionPolicy
+from moderation.thresholds import Thresholds
 from moderation.toxicity.scorer import NoModelScorer, Scorer
 from moderation.watchwords.service import WordlistCache
 from moderation.watchwords.wordlist import WordlistResult
@@ -55,7 +56,9 @@ def wordlist_for(session: Session, runtime: SubmissionRuntime) -> WordlistPort |
         return UnavailableWordlist()
 
 
-def build_runtime(settings: Settings, *, scorer: Scorer, wordlists: WordlistCache | None = None) -> SubmissionRuntime:
+def build_runtime(
+    settings: Settings, *, scorer: Scorer, thresholds: Thresholds, wordlists: WordlistCache | None = None
+) -> SubmissionRuntime:
     """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``), the policy and the
     watched words (the app's cache, see ``watchwords.runtime``)."""
     if isinstance(scorer, NoModelScorer):
@@ -69,10 +72,11 @@ def build_runtime(settings: Settings, *, scorer: Scorer, wordlists: WordlistCach
         timeout_seconds=settings.model_timeout_seconds,
         max_batch=settings.toxicity_batch_size,
         token_budget=settings.toxicity_token_budget,
+        window_chars=settings.toxicity_window_chars,
     )
     return SubmissionRuntime(
         pipeline=pipeline,
-        policy=SubmissionPolicy.from_settings(settings),
+        policy=SubmissionPolicy.from_settings(settings, thresholds=thresholds),
         wordlists=wordlists if settings.watchwords_enabled else None,
     )
 

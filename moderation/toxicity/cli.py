@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from moderation.actors import Actor
 from moderation.articles.service import set_thresholds
 from moderation.extensions import current_session
-from moderation.state import current_settings
+from moderation.state import current_settings, current_thresholds
 from moderation.toxicity.calibrate import Confusion, confusion, fit_hold, fit_reject
 from moderation.toxicity.pull import PullError, Sources, pull
 from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, PUBLISHED, bundled_files, published_files
@@ -65,7 +65,6 @@ def calibrate(
     target_precision: float, hold_recall: float, model_id: str | None, article_id: str | None, yes: bool
 ) -> None:
     """Fit hold/reject thresholds to moderators' stored decisions; prints the confusion tables first."""
-    settings = current_settings()
     model_id = model_id or current_scorer().model_id
     samples = calibration_samples(session=current_session(), model_id=model_id)
     if not samples:
@@ -76,7 +75,7 @@ def calibrate(
         f"{'label':<16} {'level':<7} {'threshold':>9} {'TP':>5} {'FP':>5} {'FN':>5} {'TN':>5} {'prec':>6} {'rec':>6}"
     )
     for label, rows in sorted(samples.items()):
-        current = settings.thresholds.get(label, {})
+        current = current_thresholds().get(label, {})
         fitted = {
             "hold": fit_hold(rows, recall=hold_recall),
             "reject": fit_reject(rows, target_precision=target_precision),
@@ -95,7 +94,7 @@ def calibrate(
             article_id=article_id,
             thresholds=proposed,
             actor=Actor.CLI_CALIBRATE,
-            base=settings.thresholds,
+            base=current_thresholds(),
         )
         click.echo(f"article {article_id}: thresholds stored")
 

@@ -14,8 +14,11 @@ Nothing here imports torch: reading the registry is cheap enough for start-up ch
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from moderation.thresholds import Thresholds, validate_overrides
 
 #: Where detoxify 0.5.4 downloads its releases from (``detoxify.detoxify.DOWNLOAD_URL``; a test keeps them equal).
 RELEASES_URL = "https://github.com/unitaryai/detoxify/releases/download/"
@@ -96,6 +99,28 @@ class ModelFiles:
     @property
     def present(self) -> bool:
         return self.checkpoint.is_file() and (self.config_dir / "config.json").is_file()
+
+    @property
+    def card(self) -> Path:
+        """``model-card.json`` beside the checkpoint: how the model was trained, and its default thresholds."""
+        return self.checkpoint.parent / MODEL_CARD
+
+
+MODEL_CARD = "model-card.json"
+
+
+def card_thresholds(files: ModelFiles | None) -> Thresholds | None:
+    """The model's own default thresholds from its card (chosen on validation data, see scripts/fit_thresholds.py);
+    None when the model has no card or the card names none. ``ModelConfigError`` if the card's values are invalid."""
+    if files is None or not files.card.is_file():
+        return None
+    raw = json.loads(files.card.read_text(encoding="utf-8")).get("default_thresholds")
+    if raw is None:
+        return None
+    try:
+        return validate_overrides(raw)
+    except ValueError as exc:
+        raise ModelConfigError(f"{files.card}: default_thresholds: {exc}") from exc
 
 
 def bundled_files() -> ModelFiles:

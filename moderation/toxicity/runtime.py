@@ -10,7 +10,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from moderation.settings import Settings
+from moderation.settings import DEFAULT_THRESHOLDS, Settings
+from moderation.thresholds import Thresholds, merge
 from moderation.toxicity.registry import check_files, resolve
 from moderation.toxicity.scorer import Scorer, build_scorer
 
@@ -39,6 +40,16 @@ def configured_scorer(settings: Settings) -> Scorer:
         threads=settings.toxicity_threads,
         trace=settings.toxicity_trace,
     )
+
+
+def base_thresholds(settings: Settings, scorer: Scorer) -> Thresholds:
+    """What comments are judged by before per-article overrides: the model's own defaults (its card's, or the
+    generic ``DEFAULT_THRESHOLDS`` for a model without them) with ``KOMMENTARE_THRESHOLDS`` laid over them.
+
+    A card's defaults replace the generic ones whole: a label the card leaves out is one the model was not good
+    enough on to hold or reject by itself."""
+    own: Thresholds | None = getattr(scorer, "default_thresholds", None)
+    return merge(DEFAULT_THRESHOLDS if own is None else own, settings.thresholds)
 
 
 def init_app(app: Flask, scorer: Scorer) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from moderation.thresholds import Thresholds
 from moderation.toxicity.loading import (
     LoadedModel,
     ModelUnavailable,
@@ -22,7 +23,7 @@ from moderation.toxicity.loading import (
     quantize_int8,
 )
 from moderation.toxicity.loading import sha256_file as sha256_file
-from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, ModelFiles, resolve
+from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, ModelFiles, card_thresholds, resolve
 from moderation.toxicity.tracing import trace_classifier
 
 QUANTIZE_CHOICES = ("none", "int8")
@@ -93,6 +94,11 @@ class DetoxifyScorer:
         digest = f"@{self._digest}" if self._digest else ""
         prefix = "detoxify-checkpoint" if self._name == CHECKPOINT else self._name
         return f"{prefix}:{self._files.checkpoint.name}{digest}{suffix}"
+
+    @property
+    def default_thresholds(self) -> Thresholds | None:
+        """The thresholds the model's card names (None: the model has none, the generic defaults apply)."""
+        return card_thresholds(self._files)
 
     @property
     def labels(self) -> tuple[str, ...]:
