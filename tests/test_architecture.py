@@ -20,8 +20,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"audit"}),
     frozenset({"moderators", "webhooks", "articles"}),
     frozenset({"comments", "demo"}),
-    frozenset({"reports", "toxicity", "filters"}),
-    frozenset({"queue", "watchwords"}),
+    frozenset({"reports", "filters"}),
+    frozenset({"queue", "watchwords", "toxicity"}),
     frozenset({"campaigns"}),
     frozenset({"submission"}),
 )

@@ -34,6 +34,8 @@ class AuditAction(enum.StrEnum):
     WATCHWORD_ADDED = "watchword.added"
     WATCHWORD_CHANGED = "watchword.changed"
     WATCHWORD_REMOVED = "watchword.removed"
+    MODEL_ACTIVATED = "model.activated"
+    MODEL_ROLLED_BACK = "model.rolled_back"
     MODERATOR_CREATED = "moderator.created"
     MODERATOR_REVOKED = "moderator.revoked"
 

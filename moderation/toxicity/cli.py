@@ -12,13 +12,17 @@ from moderation.actors import Actor
 from moderation.articles.service import set_thresholds
 from moderation.extensions import current_session
 from moderation.state import current_settings, current_thresholds
+from moderation.toxicity.activation import activate, candidates_dir, read_activation, rollback
 from moderation.toxicity.calibrate import Confusion, confusion, fit_hold, fit_reject
+from moderation.toxicity.learning import train_candidate
 from moderation.toxicity.pull import PullError, Sources, pull
 from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, PUBLISHED, bundled_files, published_files
 from moderation.toxicity.runtime import current_scorer
 from moderation.toxicity.service import calibration_samples
 
-cli = AppGroup("models", help="Toxicity models: list, pull, calibrate, re-score held comments.")
+cli = AppGroup(
+    "models", help="Toxicity models: list, pull, calibrate, learn from decisions, activate, re-score held comments."
+)
 
 
 @cli.command("list")
@@ -110,3 +114,85 @@ def _missing_hint(name: str) -> str:
     if name == BUNDLED:
         return "missing from the package (make train-model rebuilds it)"
     return f"not on disk (flask models pull {name}; downloads at first use if online)"
+
+
+@cli.command("train")
+@click.option("--from-decisions", "from_decisions", is_flag=True, required=True, help="Learn from moderators.")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Datasets folder with GermEval 2018 (trained on beside the site's decisions); without it the site alone.",
+)
+@click.option("--min-decisions", default=50, show_default=True)
+def train_command(from_decisions: bool, data: Path | None, min_decisions: int) -> None:  # noqa: ARG001 (a switch)
+    """Train a candidate site head from moderators' decisions and compare it with the active model; activates
+    nothing (see ``flask models activate``)."""
+    model_dir = Path(current_settings().model_dir)
+    try:
+        report = train_candidate(
+            session=current_session(),
+            base=current_scorer(),
+            data_dir=data,
+            candidates_dir=candidates_dir(model_dir),
+            min_decisions=min_decisions,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    trained = ", ".join(f"{count} {name}" for name, count in report.trained_on.items())
+    click.echo(f"candidate {report.candidate_id} ({report.path}); trained on {trained}")
+    click.echo(f"compared on {report.held_out} held-out decisions (1 in 5 by comment id, never trained on):")
+    click.echo(f"  {'model':<44} {'AUC':>6} {'hold':>6} {'prec':>6} {'rec':>6} {'queue':>6} {'missed':>7}")
+    for side in (report.base, report.candidate):
+        table = side.at_hold
+        precision = f"{table.precision:.2f}" if side.hold is not None else "-"
+        recall = f"{table.recall:.2f}" if side.hold is not None else "-"
+        auc = f"{side.auc:.3f}" if side.auc is not None else "-"
+        hold = f"{side.hold:.3f}" if side.hold is not None else "-"
+        click.echo(
+            f"  {side.model_id[:44]:<44} {auc:>6} {hold:>6} {precision:>6} {recall:>6} {side.queue:>6} {side.missed:>7}"
+        )
+    click.echo(f"flask models activate {report.candidate_id}  # to switch; workers pick it up when they restart")
+
+
+@cli.command("candidates")
+def candidates_command() -> None:
+    """Stored candidates, newest first, with their held-out comparison; * marks the active one."""
+    model_dir = Path(current_settings().model_dir)
+    active = read_activation(model_dir).active
+    for card_path in sorted(candidates_dir(model_dir).glob("*/model-card.json"), reverse=True):
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        compared = card["comparison"]
+        mark = "*" if card["candidate"] == active else " "
+        click.echo(
+            f"{mark} {card['candidate']}  AUC {compared['candidate']['auc']} vs {compared['base']['auc']} "
+            f"({compared['base']['model_id']}) on {card['held_out_decisions']} held-out decisions"
+        )
+    if active is None:
+        click.echo("  (no candidate active: the base model runs alone)")
+
+
+@cli.command("activate")
+@click.argument("candidate")
+def activate_command(candidate: str) -> None:
+    """Make a stored candidate the active site head (audited); workers switch when they restart."""
+    try:
+        activate(
+            session=current_session(),
+            model_dir=Path(current_settings().model_dir),
+            candidate=candidate,
+            actor=Actor.CLI,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"active: {candidate} (restart the workers, e.g. kill -HUP the gunicorn master)")
+
+
+@cli.command("rollback")
+def rollback_command() -> None:
+    """Switch back to what was active before the last activation (audited)."""
+    try:
+        activation = rollback(session=current_session(), model_dir=Path(current_settings().model_dir), actor=Actor.CLI)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"active: {activation.active or 'base model alone'} (restart the workers)")

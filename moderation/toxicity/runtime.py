@@ -12,14 +12,17 @@ from flask import Flask, current_app
 
 from moderation.settings import DEFAULT_THRESHOLDS, Settings
 from moderation.thresholds import Thresholds, merge
+from moderation.toxicity.activation import active_head
 from moderation.toxicity.registry import check_files, resolve
 from moderation.toxicity.scorer import Scorer, build_scorer
+from moderation.toxicity.sitehead import SiteAdaptedScorer
 
 EXTENSION_KEY = "kommentare.toxicity"
 
 
 def configured_scorer(settings: Settings) -> Scorer:
-    """The scorer the settings name, after checking its files are on disk (no model is loaded yet)."""
+    """The scorer the settings name, after checking its files are on disk (no model is loaded yet), with the active
+    site head (``flask models activate``) over it."""
     model_dir = Path(settings.model_dir)
     files = resolve(
         name=settings.toxicity_model,
@@ -29,7 +32,7 @@ def configured_scorer(settings: Settings) -> Scorer:
     )
     if files is not None:
         check_files(files)
-    return build_scorer(
+    base = build_scorer(
         model=settings.toxicity_model,
         model_dir=model_dir,
         checkpoint=settings.toxicity_checkpoint,
@@ -40,6 +43,8 @@ def configured_scorer(settings: Settings) -> Scorer:
         threads=settings.toxicity_threads,
         trace=settings.toxicity_trace,
     )
+    head = active_head(model_dir)
+    return base if head is None else SiteAdaptedScorer(base, head)
 
 
 def base_thresholds(settings: Settings, scorer: Scorer) -> Thresholds:
