@@ -60,9 +60,11 @@ eval-watchwords: install
 eval-pipeline: install
 	$(BIN)/python scripts/eval_pipeline.py --data $(DATASETS)
 
-# Ratios against baselines measured in the same run, plus medians: filter stage, campaign index, toxicity via HTTP.
+# Ratios against baselines measured in the same run, plus medians: filter stage, the stages beside it (watched
+# words, site head, windows), campaign index, toxicity via HTTP.
 bench: install
 	$(BIN)/python bench/filters.py
+	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/campaigns.py
 	$(BIN)/python bench/model_call.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
