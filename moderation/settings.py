@@ -67,6 +67,9 @@ class Settings:
     toxicity_trace: bool = True
     #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
+    #: A candidate site head (``flask models candidates``) run in shadow mode: its score is recorded with each
+    #: comment's audit entry beside the enforced decision, never enforced.
+    toxicity_shadow_candidate: str = ""
     #: Where `flask models pull` puts published models (default: <instance folder>/models).
     model_dir: str = ""
     model_download_url: str = "https://github.com/unitaryai/detoxify/releases/download/"

@@ -113,6 +113,8 @@ class Verdict:
     shadow: ShadowVerdict | None = None
     #: The watched-words list the comment was judged with.
     wordlist_version: str | None = None
+    #: A candidate model in shadow mode: its score and what it would have asked for, never enforced.
+    shadow_model: dict[str, Any] | None = None
 
     @property
     def needs_rescore(self) -> bool:

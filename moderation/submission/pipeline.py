@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Protocol
+from typing import Any, Protocol
 
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
@@ -23,6 +23,7 @@ from moderation.submission.windows import text_windows
 from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
 from moderation.toxicity.loading import ModelUnavailable
 from moderation.toxicity.scorer import Scorer
+from moderation.toxicity.sitehead import SiteHead
 from moderation.verdicts import Action, Reason, ReasonCode, RuleHit, ShadowVerdict, Verdict
 from moderation.watchwords.wordlist import WordlistResult
 
@@ -66,8 +67,10 @@ class ModerationPipeline:
         shadow_ruleset: Ruleset | None = None,
         watch_seconds: float = RULESET_WATCH_SECONDS,
         window_chars: int = DEFAULT_WINDOW_CHARS,
+        shadow_head: SiteHead | None = None,
     ) -> None:
         self.scorer = scorer
+        self.shadow_head = shadow_head
         self.window_chars = window_chars
         self.rules = RulesetHolder(ruleset, watch_seconds=watch_seconds)
         self.shadow_rules = RulesetHolder(shadow_ruleset, watch_seconds=watch_seconds) if shadow_ruleset else None
@@ -136,7 +139,28 @@ class ModerationPipeline:
             thresholds={label: dict(levels) for label, levels in thresholds.items()},
             shadow=self._shadow(text, ruleset, shadow_hits, model_findings, action),
             wordlist_version=wordlist.version if wordlist is not None else None,
+            shadow_model=self._shadow_model(text, action),
         )
+
+    def _shadow_model(self, text: str, enforced: Action) -> dict[str, Any] | None:
+        """The shadow candidate's toxicity score and what its own thresholds would ask for; never raises."""
+        head = self.shadow_head
+        if head is None:
+            return None
+        try:
+            [probability] = head.probabilities([text])
+        except Exception:
+            log.exception("shadow candidate %s failed; nothing recorded", head.head_id)
+            return None
+        would = Action.PUBLISH
+        if probability >= head.thresholds.get("reject", 2.0):
+            would = Action.REJECT
+        elif probability >= head.thresholds.get("hold", 2.0):
+            would = Action.HOLD
+        if would is not enforced:
+            names = (head.head_id, would.name.lower(), enforced.name.lower())
+            shadow_log.info("shadow candidate %s would %s (enforced: %s)", *names)
+        return {"candidate": head.head_id, "toxicity": round(probability, 4), "would": would.name.lower()}
 
     def _apply_rules(self, text: str, ruleset: Ruleset) -> tuple[tuple[RuleHit, ...], Findings]:
         try:

@@ -19,6 +19,7 @@ from moderation.settings import Settings
 from moderation.submission.pipeline import ModerationPipeline, WordlistPort
 from moderation.submission.policy import SubmissionPolicy
 from moderation.thresholds import Thresholds
+from moderation.toxicity.runtime import shadow_head
 from moderation.toxicity.scorer import NoModelScorer, Scorer
 from moderation.watchwords.service import WordlistCache
 from moderation.watchwords.wordlist import WordlistResult
@@ -73,6 +74,7 @@ def build_runtime(
         max_batch=settings.toxicity_batch_size,
         token_budget=settings.toxicity_token_budget,
         window_chars=settings.toxicity_window_chars,
+        shadow_head=shadow_head(settings),
     )
     return SubmissionRuntime(
         pipeline=pipeline,

@@ -163,4 +163,6 @@ def _audit_created(session: Session, comment: Comment, verdict: Verdict) -> None
     }
     if verdict.shadow is not None:
         details["shadow"] = verdict.shadow.as_json()
+    if verdict.shadow_model is not None:
+        details["shadow_model"] = verdict.shadow_model
     audit_comment(session, comment=comment, actor=Actor.PIPELINE, action=AuditAction.COMMENT_CREATED, details=details)

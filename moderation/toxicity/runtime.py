@@ -12,10 +12,10 @@ from flask import Flask, current_app
 
 from moderation.settings import DEFAULT_THRESHOLDS, Settings
 from moderation.thresholds import Thresholds, merge
-from moderation.toxicity.activation import active_head
+from moderation.toxicity.activation import active_head, candidates_dir
 from moderation.toxicity.registry import check_files, resolve
 from moderation.toxicity.scorer import Scorer, build_scorer
-from moderation.toxicity.sitehead import SiteAdaptedScorer
+from moderation.toxicity.sitehead import SiteAdaptedScorer, SiteHead
 
 EXTENSION_KEY = "kommentare.toxicity"
 
@@ -55,6 +55,13 @@ def base_thresholds(settings: Settings, scorer: Scorer) -> Thresholds:
     enough on to hold or reject by itself."""
     own: Thresholds | None = getattr(scorer, "default_thresholds", None)
     return merge(DEFAULT_THRESHOLDS if own is None else own, settings.thresholds)
+
+
+def shadow_head(settings: Settings) -> SiteHead | None:
+    """The candidate ``KOMMENTARE_TOXICITY_SHADOW_CANDIDATE`` names, loaded (a missing one stops start-up)."""
+    if not settings.toxicity_shadow_candidate:
+        return None
+    return SiteHead.load(candidates_dir(Path(settings.model_dir)) / settings.toxicity_shadow_candidate)
 
 
 def init_app(app: Flask, scorer: Scorer) -> None:

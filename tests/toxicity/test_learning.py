@@ -13,13 +13,17 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import insert, select
 
+from app import create_app
 from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment, CommentStatus
+from moderation.extensions import db
 from moderation.settings import Settings
 from moderation.toxicity.activation import candidates_dir, read_activation
 from moderation.toxicity.runtime import base_thresholds, configured_scorer
 from moderation.toxicity.sitehead import BASE_LABEL, SiteAdaptedScorer, features
 from tests.factories import ARTICLE_ID, make_article
+from tests.fakes import KeywordScorer
+from tests.helpers import post_comment
 
 DATA = Path(os.environ.get("KOMMENTARE_DATASETS", Path(__file__).resolve().parents[3] / "shared" / "datasets"))
 GERMEVAL_TEST = DATA / "toxicity" / "germeval2018" / "germeval2018.test.txt"
@@ -112,3 +116,29 @@ def test_activate_and_roll_back(app: Flask, runner: FlaskCliRunner, session: Any
     assert runner.invoke(args=["models", "rollback"]).exit_code == 1  # nothing left to go back to
     actions = [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.action.like("model.%")))]
     assert actions == ["model.activated", "model.rolled_back"]
+
+
+def test_a_shadow_candidate_is_recorded_beside_the_decision_and_never_enforced(
+    app: Flask, runner: FlaskCliRunner, session: Any, database_url: str
+) -> None:
+    rows = [(f"Du bist ein Giftzwerg und Schwurbler Nummer {i}.", True) for i in range(40)]
+    rows += [(f"Danke für den sachlichen Bericht Nummer {i}.", False) for i in range(60)]
+    store_decisions(session, rows)
+    assert runner.invoke(args=["models", "train", "--from-decisions"]).exit_code == 0
+    model_dir = app.config["KOMMENTARE"].model_dir
+    [candidate] = [path.name for path in candidates_dir(Path(model_dir)).iterdir() if path.is_dir()]
+    config = {"database_url": database_url, "model_dir": model_dir, "toxicity_shadow_candidate": candidate}
+    shadowed = create_app({**config, "ratelimit_enabled": False}, scorer=KeywordScorer())
+    response = post_comment(shadowed.test_client(), "Ein Schwurbler und Giftzwerg.")
+    assert response.status_code == 422  # the enforced model (the keyword fake) decides
+    with shadowed.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.comment_id == response.json["comment_id"])).one()
+        assert entry.details["shadow_model"]["candidate"] == candidate
+        assert entry.details["shadow_model"]["toxicity"] > 0.5
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_missing_shadow_candidate_stops_start_up(database_url: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot load site head"):
+        create_app({"database_url": database_url, "model_dir": str(tmp_path), "toxicity_shadow_candidate": "nope"})

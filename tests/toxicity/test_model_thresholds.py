@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
+from moderation.extensions import db
 from moderation.settings import DEFAULT_THRESHOLDS, Settings
 from moderation.toxicity.registry import ModelConfigError, ModelFiles, bundled_files, card_thresholds
 from moderation.toxicity.runtime import base_thresholds
@@ -66,5 +67,7 @@ def test_switching_models_switches_defaults(database_url: str) -> None:
 
     with bundled.app_context():
         assert current_runtime().policy.thresholds == card_thresholds(bundled_files())
+        db.engine.dispose()
     with fake.app_context():
         assert current_runtime().policy.thresholds == DEFAULT_THRESHOLDS
+        db.engine.dispose()
