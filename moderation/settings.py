@@ -107,6 +107,8 @@ class Settings:
     #: Most stored near-copy candidates compared per submission (newest first); bounds the cost inside big campaigns.
     campaign_max_candidates: int = 200
     # Webhook delivery.
+    #: Internal receivers webhooks may reach (host names, addresses or networks); everything else must be public.
+    webhook_allowed_hosts: tuple[str, ...] = ()
     webhook_timeout_seconds: float = 5.0
     webhook_max_attempts: int = 8
     webhook_backoff_seconds: float = 10.0
@@ -114,6 +116,8 @@ class Settings:
     # Rate limits (Flask-Limiter syntax); storage is memory:// for one process, redis://host:6379 for several.
     ratelimit_storage_uri: str = "memory://"
     ratelimit_post_comment: str = "10/minute;100/hour"
+    #: Reader reports per client address (each reporter counts once per comment, whatever the limit).
+    ratelimit_report: str = "5/minute;30/hour"
     ratelimit_enabled: bool = True
     #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (client IPs for rate limits).
     trusted_proxies: int = 0

@@ -68,6 +68,12 @@ def port() -> int:
 
 
 @pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """The receivers here listen on loopback: allowed by name, as a newsroom allows its internal CMS."""
+    return {"webhook_allowed_hosts": ("127.0.0.1",)}
+
+
+@pytest.fixture
 def receiver(port: int) -> Iterator[Receiver]:
     server = Receiver(port)
     yield server
@@ -136,10 +142,10 @@ def test_event_survives_receiver_being_down(app: Any, client: FlaskClient, token
         assert delivery.status is DeliveryStatus.DELIVERED
         attempts = db.session.scalars(select(DeliveryAttempt).order_by(DeliveryAttempt.id)).all()
         assert [a.status_code for a in attempts] == [None, 503, 204]
-        assert "Connection" in (attempts[0].error or "")
+        assert (attempts[0].error or "") == "could not connect"
 
 
-@pytest.mark.parametrize("settings_overrides", [{"webhook_max_attempts": 2}])
+@pytest.mark.parametrize("settings_overrides", [{"webhook_max_attempts": 2, "webhook_allowed_hosts": ("127.0.0.1",)}])
 def test_delivery_gives_up_after_max_attempts_and_keeps_the_record(
     app: Any, client: FlaskClient, token: str, port: int
 ) -> None:

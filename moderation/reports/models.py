@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from moderation.extensions import db
@@ -30,11 +30,14 @@ class ReportResolution(enum.StrEnum):
 
 class Report(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("comment_id", "reporter_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(enum_column(ReportReason))
     text: Mapped[str | None] = mapped_column(String(1000))
+    #: Who reported, pseudonymously (HMAC of the client address): one report per reporter and comment counts.
+    reporter_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when a moderator decides on the comment; open reports are those with no resolution yet.
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

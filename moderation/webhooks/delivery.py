@@ -22,6 +22,7 @@ from moderation.settings import Settings
 from moderation.types import utcnow
 from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
 from moderation.webhooks.signing import signed_headers
+from moderation.webhooks.targets import TargetRefused, check_target
 
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=6)
@@ -46,8 +47,11 @@ def http_send(url: str, body: bytes, headers: dict[str, str], timeout: float) ->
     started = time.perf_counter()
     try:
         response = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
-    except requests.RequestException as exc:
-        return HttpResult(None, f"{type(exc).__name__}: {exc}"[:2000], None, _ms_since(started))
+    except requests.Timeout:
+        return HttpResult(None, "timed out", None, _ms_since(started))
+    except requests.RequestException:
+        # No exception text: it names addresses and ports, which would make the deliveries view a port scanner.
+        return HttpResult(None, "could not connect", None, _ms_since(started))
     error = None if response.ok else f"HTTP {response.status_code}"
     return HttpResult(response.status_code, error, response.text[:500], _ms_since(started))
 
@@ -83,7 +87,11 @@ def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Setti
         return _finish(session, delivery, DeliveryStatus.FAILED, "endpoint disabled")
     body = json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False).encode()
     headers = signed_headers(secret=endpoint.secret, message_id=event.id, timestamp=int(now.timestamp()), body=body)
-    result = send(endpoint.url, body, headers, settings.webhook_timeout_seconds)
+    try:  # again now: the name may resolve elsewhere than at registration (DNS rebinding)
+        check_target(endpoint.url, allowed=settings.webhook_allowed_hosts)
+        result = send(endpoint.url, body, headers, settings.webhook_timeout_seconds)
+    except TargetRefused as exc:
+        result = HttpResult(None, f"refused: {exc}", None, 0)
     session.add(
         DeliveryAttempt(
             delivery_id=delivery.id,

@@ -12,6 +12,7 @@ from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
 from moderation.webhooks.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from moderation.webhooks.signing import new_secret, secret_key
+from moderation.webhooks.targets import TargetRefused, check_target
 
 
 class EndpointNotFound(NotFound):
@@ -27,7 +28,14 @@ class EndpointInput:
     description: str | None
 
 
-def create_endpoint(*, session: Session, endpoint_input: EndpointInput, actor: str) -> WebhookEndpoint:
+def create_endpoint(
+    *, session: Session, endpoint_input: EndpointInput, actor: str, allowed_hosts: tuple[str, ...] = ()
+) -> WebhookEndpoint:
+    """Register a receiver; refused unless it is a public http(s) URL or allowed (see ``targets``)."""
+    try:
+        check_target(endpoint_input.url, allowed=allowed_hosts)
+    except TargetRefused as exc:
+        raise InvalidInput("This URL cannot receive webhooks.", errors={"url": [str(exc)]}) from exc
     if endpoint_input.secret is not None:
         try:
             secret_key(endpoint_input.secret)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from moderation.auth import current_actor, moderator_required
 from moderation.extensions import current_session
 from moderation.http import Blueprint
+from moderation.state import current_settings
 from moderation.webhooks.models import Delivery, WebhookEndpoint
 from moderation.webhooks.schemas import DeliverySchema, EndpointCreatedSchema, EndpointInSchema, EndpointOutSchema
 from moderation.webhooks.service import (
@@ -24,7 +25,12 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def create(endpoint_input: EndpointInput) -> WebhookEndpoint:
-    return create_endpoint(session=current_session(), endpoint_input=endpoint_input, actor=current_actor())
+    return create_endpoint(
+        session=current_session(),
+        endpoint_input=endpoint_input,
+        actor=current_actor(),
+        allowed_hosts=current_settings().webhook_allowed_hosts,
+    )
 
 
 @bp.route("", methods=["GET"])

@@ -156,8 +156,9 @@ def test_reader_report_moves_comment_to_reported_queue(client: FlaskClient, toke
 @pytest.mark.parametrize("settings_overrides", [{"reports_hold_threshold": 2}])
 def test_enough_reports_hide_the_comment_until_decided(client: FlaskClient, token: str, session: Any) -> None:
     comment = make_comment(session)
-    for _ in range(2):
-        client.post(f"/api/v1/comments/{comment.id}/reports", json={"reason": "abuse"})
+    for reader in ("192.0.2.1", "192.0.2.2"):  # two different readers
+        url = f"/api/v1/comments/{comment.id}/reports"
+        client.post(url, json={"reason": "abuse"}, environ_base={"REMOTE_ADDR": reader})
     assert client.get(f"/api/v1/articles/{ARTICLE_ID}/comments").json["threads"] == []
     assert session.get(Comment, comment.id).status is CommentStatus.PENDING
 
