@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := app:create_app
+# The make targets are the development set-up; production sets KOMMENTARE_ENVIRONMENT=production and a real secret.
+export KOMMENTARE_ENVIRONMENT ?= development
 
 .PHONY: run test lint format migrate install clean worker train-model fit-thresholds bench eval-model eval-rules \
 	eval-watchwords eval-pipeline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from moderation.demo.views import bp as demo_bp
 from moderation.errors import register_error_handlers
 from moderation.extensions import api, db, limiter, migrate
 from moderation.filters.cli import cli as rules_cli
+from moderation.health.views import bp as health_bp
 from moderation.http import IdConverter, id_converter_schema, require_json_body
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
@@ -64,6 +66,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     ``scorer`` replaces the configured toxicity model (tests and benchmarks pass their doubles here).
     """
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
+    settings.check_secret()
     logging.basicConfig(level=settings.log_level)
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -84,6 +87,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(demo_bp)
+    app.register_blueprint(health_bp)
     register_error_handlers(app, rollback=db.session.rollback)
     app.before_request(_api_requires_json)
     app.after_request(_cors(settings.cors_origins))
@@ -140,15 +144,23 @@ def _api_requires_json() -> None:
         require_json_body()
 
 
+#: What an article page's JavaScript calls: reading and posting comments, reading its article, reporting.
+_PUBLIC_API = re.compile(r"^/api/v1/(?:articles/[^/]+(?:/comments)?|comments/\d+/reports)$")
+
+
 def _cors(origins: tuple[str, ...]) -> Any:
-    """Let article pages on the newsroom's own domains call the public API from the browser."""
+    """Let article pages on the newsroom's own domains call the public API from the browser, and nothing else:
+    the moderator API is never opened to other origins, and ``*`` never answers the opaque origin ``null``
+    (sandboxed frames, ``file:`` pages)."""
 
     def add_headers(response: Response) -> Response:
         origin = request.headers.get("Origin")
-        if origin and request.path.startswith("/api/v1/") and ("*" in origins or origin in origins):
+        if not origin or not _PUBLIC_API.match(request.path) or request.method not in ("GET", "POST", "OPTIONS"):
+            return response
+        if origin in origins or ("*" in origins and origin != "null"):
             response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Vary"] = "Origin"
         return response
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -131,6 +134,19 @@ def domain_error_to_problem(error: DomainError) -> Response:
     )
 
 
+#: Seconds a client should wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+def request_id() -> str:
+    """The proxy's ``X-Request-ID`` when it sent a sane one, else a new id (for one log line per failure)."""
+    given = request.headers.get("X-Request-ID", "")
+    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
 def register_error_handlers(app: Flask, *, rollback: Any) -> None:
     """Wire the handlers; ``rollback`` discards a half-done unit of work before a 500 is answered."""
 
@@ -138,10 +154,27 @@ def register_error_handlers(app: Flask, *, rollback: Any) -> None:
         rollback()
         return domain_error_to_problem(error)
 
+    def on_database_unavailable(error: OperationalError) -> Response:
+        """An outage is not a bug: one log line (no traceback), 503 with Retry-After; the pool reconnects by itself."""
+        try:
+            rollback()
+        except Exception:
+            log.debug("rollback after a database failure failed too", exc_info=True)
+        rid = request_id()
+        log.error("database unavailable (request %s): %s", rid, type(error.orig).__name__)
+        return problem_response(
+            503,
+            title="Service Unavailable",
+            detail="The comment service cannot reach its database right now; please try again shortly.",
+            slug="database-unavailable",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "X-Request-ID": rid},
+        )
+
     def on_unexpected(error: Exception) -> Response:
         rollback()
         log.exception("unhandled error", exc_info=error)
         return problem_response(500, title="Internal Server Error", detail="An unexpected error occurred.")
 
     app.register_error_handler(DomainError, on_domain_error)
+    app.register_error_handler(OperationalError, on_database_unavailable)
     app.register_error_handler(Exception, on_unexpected)

@@ -9,7 +9,7 @@ import flask_smorest
 from flask import Response, request
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
 from moderation.errors import http_exception_to_problem
@@ -81,9 +81,28 @@ class Text(fields.String):
 
 
 def require_json_body() -> None:
-    """Refuse request bodies that are not JSON before any view parses them (415 instead of 'missing field')."""
+    """Refuse request bodies that are not JSON before any view parses them (415 instead of 'missing field'), and
+    JSON nested deeper than ``MAX_JSON_DEPTH`` before the parser's recursion could fail on it (400, not 500)."""
     if request.method in {"POST", "PUT", "PATCH"} and not request.is_json:
         raise UnsupportedMediaType("Send the request body as JSON with 'Content-Type: application/json'.")
+    if request.is_json and json_too_deep(request.get_data(cache=True), MAX_JSON_DEPTH):
+        raise BadRequest(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
+
+
+#: No request of the API nests deeper than a few levels; a thousand levels only serve to crash parsers.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_too_deep(body: bytes, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` (linear; malformed JSON is left to the parser)."""
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 def strip_required(value: str) -> str:

@@ -17,6 +17,9 @@ from typing import Any, get_type_hints
 from moderation.thresholds import validate_overrides
 
 PREFIX = "KOMMENTARE_"
+#: The known key of development set-ups: it signs account hashes and reporter keys, so production refuses it.
+DEVELOPMENT_SECRET = "dev-only-change-me"
+MIN_SECRET_LENGTH = 32
 
 #: Per-label thresholds for a model whose card names none: a score at or above ``hold`` holds the comment for review,
 #: at or above ``reject`` rejects it.
@@ -35,7 +38,10 @@ class Settings:
     """Service configuration. Field ``foo_bar`` is read from ``KOMMENTARE_FOO_BAR``."""
 
     database_url: str = "sqlite:///kommentare.db"
-    secret_key: str = "dev-only-change-me"
+    #: ``production`` (the default) refuses to start without a real ``SECRET_KEY``; ``make`` targets set
+    #: ``development``.
+    environment: str = "production"
+    secret_key: str = DEVELOPMENT_SECRET
     # Comment content limits.
     body_max_length: int = 5000
     author_name_max_length: int = 80
@@ -145,6 +151,17 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def check_secret(self) -> None:
+        """Outside development, refuse the known default and short secrets (``ValueError`` with the fix)."""
+        if self.environment == "development":
+            return
+        if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"{PREFIX}SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters when "
+                f"{PREFIX}ENVIRONMENT={self.environment} (e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+                f"); {PREFIX}ENVIRONMENT=development allows the built-in one"
+            )
 
 
 def _coerce(name: str, raw: str, hint: Any) -> Any:

@@ -11,6 +11,10 @@ from typing import Any
 
 Thresholds = dict[str, dict[str, float]]
 LEVELS = ("hold", "reject")
+#: Every label a Detoxify model (published or bundled) outputs; thresholds for anything else would never apply.
+KNOWN_LABELS = frozenset(
+    {"toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack", "sexual_explicit"}
+)
 
 
 def validate_overrides(raw: Any) -> Thresholds:
@@ -21,13 +25,22 @@ def validate_overrides(raw: Any) -> Thresholds:
     for label, levels in raw.items():
         if not isinstance(label, str) or not label or not isinstance(levels, Mapping):
             raise ValueError(f"label {label!r}: expected an object with 'hold' and/or 'reject'")
+        if label not in KNOWN_LABELS:
+            raise ValueError(f"label {label[:40]!r}: unknown; known labels are {', '.join(sorted(KNOWN_LABELS))}")
         if not set(levels) <= set(LEVELS) or not levels:
             raise ValueError(f"label {label!r}: only 'hold' and 'reject' are allowed")
         for level, value in levels.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
                 raise ValueError(f"label {label!r}: {level} must be a number from 0 to 1")
         clean[label] = {level: float(value) for level, value in levels.items()}
+        check_order(label, clean[label])
     return clean
+
+
+def check_order(label: str, levels: Mapping[str, float]) -> None:
+    """``hold`` must not lie above ``reject``: a comment would be rejected before it could ever be held."""
+    if "hold" in levels and "reject" in levels and levels["hold"] > levels["reject"]:
+        raise ValueError(f"label {label!r}: hold ({levels['hold']:g}) must not be above reject ({levels['reject']:g})")
 
 
 def merge(base: Mapping[str, Mapping[str, float]], overrides: Mapping[str, Mapping[str, float]] | None) -> Thresholds:

@@ -26,6 +26,8 @@ from tests.factories import make_article, make_moderator
 from tests.fakes import KeywordScorer, SwitchableScorer
 
 PG_ADMIN_URL = os.environ.get("KOMMENTARE_TEST_DATABASE_URL", "")
+# The suite runs as production does (the secret check on), with a secret of its own; child processes inherit it.
+os.environ.setdefault("KOMMENTARE_SECRET_KEY", "test-secret-" + "k" * 40)
 
 
 def _migrate(url: str) -> None:

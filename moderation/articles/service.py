@@ -12,7 +12,7 @@ from moderation.articles.models import ARTICLE_ID_PATTERN, Article
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
-from moderation.thresholds import Thresholds, merge, validate_overrides
+from moderation.thresholds import Thresholds, check_order, merge, validate_overrides
 
 
 class ArticleNotFound(NotFound):
@@ -86,7 +86,13 @@ def set_thresholds(
     ``article_thresholds`` shows."""
     article = get_article(session=session, article_id=article_id)
     before = article.thresholds
-    article.thresholds = validate_overrides(thresholds) if thresholds else None
+    overrides = validate_overrides(thresholds) if thresholds else None
+    try:
+        for label, levels in merge(base, overrides).items():
+            check_order(label, levels)
+    except ValueError as exc:  # e.g. a hold above the model's own reject
+        raise InvalidInput("Invalid thresholds.", errors={"thresholds": [str(exc)]}) from exc
+    article.thresholds = overrides
     record_action(
         session,
         actor=actor,
