@@ -45,6 +45,8 @@ class Settings:
     # Comment content limits.
     body_max_length: int = 5000
     author_name_max_length: int = 80
+    #: Names readers cannot post under (nor look-alikes of them); moderators' account names are reserved too.
+    reserved_author_names: tuple[str, ...] = ("Redaktion", "Moderation", "Kommentare", "Admin", "Administrator")
     # Public thread listing.
     thread_max_depth: int = 3
     page_size_default: int = 20

@@ -23,6 +23,7 @@ class SubmissionPolicy:
     nudge_enabled: bool
     campaigns: CampaignConfig
     rescore_timeout_seconds: float
+    reserved_author_names: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings, *, thresholds: Thresholds) -> SubmissionPolicy:
@@ -33,4 +34,5 @@ class SubmissionPolicy:
             nudge_enabled=settings.nudge_enabled,
             campaigns=CampaignConfig.from_settings(settings),
             rescore_timeout_seconds=max(RESCORE_MIN_TIMEOUT_SECONDS, settings.model_timeout_seconds),
+            reserved_author_names=settings.reserved_author_names,
         )

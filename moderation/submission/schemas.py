@@ -11,6 +11,7 @@ from moderation.comments.schemas import PublicCommentSchema, ReasonSchema
 from moderation.http import Text, id_field
 from moderation.messages import Message, text
 from moderation.state import current_settings
+from moderation.submission.names import name_problem
 from moderation.submission.service import SubmissionInput
 from moderation.submission.store import StoredComment
 
@@ -25,6 +26,9 @@ class SubmissionSchema(Schema):
 
     @validates("author_name")
     def _author_name_length(self, value: str, **_: Any) -> None:
+        problem = name_problem(value)
+        if problem:
+            raise ValidationError(problem)
         _check_length(value, current_settings().author_name_max_length)
 
     @validates("body")

@@ -21,6 +21,7 @@ from moderation.submission.store import (
     StoredComment,
     apply_campaign_hits,
     article_for,
+    check_author,
     new_comment,
     parent_for,
     register_article,
@@ -78,6 +79,7 @@ def submit(
     policy, pipeline = runtime.policy, runtime.pipeline
     article, new = article_for(session, article_id, auto_create=policy.auto_create_articles)
     parent = parent_for(session, submission.parent_id, article.id)
+    check_author(session, submission.author_name, policy.reserved_author_names)
     verdict = pipeline.moderate(
         submission.body,
         thresholds=merge(policy.thresholds, article.thresholds),

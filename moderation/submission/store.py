@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,8 @@ from moderation.campaigns.reasons import merge_campaign
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
 from moderation.errors import Conflict, InvalidInput
+from moderation.moderators.models import Moderator
+from moderation.submission.names import reserved_match
 from moderation.verdicts import Verdict
 from moderation.webhooks.events import Subscription
 from moderation.webhooks.models import EventType
@@ -73,6 +76,16 @@ def article_for(session: Session, article_id: str, *, auto_create: bool) -> tupl
     if not article.comments_open:
         raise CommentsClosed(f"Comments on article '{article_id}' are closed.")
     return article, False
+
+
+def check_author(session: Session, name: str, reserved: tuple[str, ...]) -> None:
+    """Refuse the newsroom's reserved names, its moderators' account names, and look-alikes of them."""
+    moderators = session.scalars(select(Moderator.name).where(Moderator.revoked_at.is_(None)))
+    imitated = reserved_match(name, (*reserved, *moderators))
+    if imitated is not None:
+        raise InvalidInput(
+            "This name is reserved.", errors={"author_name": ["Reserved for the newsroom; choose another name."]}
+        )
 
 
 def parent_for(session: Session, parent_id: int | None, article_id: str) -> Comment | None:
