@@ -24,7 +24,7 @@ from moderation.errors import register_error_handlers
 from moderation.extensions import api, db, limiter, migrate
 from moderation.filters.cli import cli as rules_cli
 from moderation.health.views import bp as health_bp
-from moderation.http import IdConverter, id_converter_schema, require_json_body
+from moderation.http import IdConverter, id_converter_schema, require_json_body, security_headers
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
 from moderation.queue.views import bp as queue_bp
@@ -91,6 +91,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     register_error_handlers(app, rollback=db.session.rollback)
     app.before_request(_api_requires_json)
     app.after_request(_cors(settings.cors_origins))
+    app.after_request(security_headers(settings.public_url))
     for group in CLI_GROUPS:
         app.cli.add_command(group)
     models_cli.add_command(rescore_command)

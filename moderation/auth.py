@@ -8,17 +8,23 @@ views of its own; so the decorator lives in the core and calls an ``Authenticato
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from flask import current_app, g, request
+from limits import parse
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import TooManyRequests
 
 from moderation.actors import moderator_actor
-from moderation.extensions import current_session
+from moderation.errors import Unauthorized
+from moderation.extensions import current_session, limiter
+from moderation.state import current_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
 AUTHENTICATOR_KEY = "kommentare.authenticator"
@@ -45,10 +51,35 @@ def moderator_required(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         authenticate: Authenticator = current_app.extensions[AUTHENTICATOR_KEY]
-        g.moderator = authenticate(session=current_session(), authorization=request.headers.get("Authorization"))
+        _refuse_if_throttled()
+        try:
+            g.moderator = authenticate(session=current_session(), authorization=request.headers.get("Authorization"))
+        except Unauthorized:
+            _count_failure()
+            raise
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _failure_limit() -> Any:
+    return parse(current_settings().ratelimit_auth_failures)
+
+
+def _refuse_if_throttled() -> None:
+    """A client that failed too often waits out the window, even with a right token: guessing must not pay."""
+    if limiter.enabled and not limiter.limiter.test(_failure_limit(), "auth-failure", _client()):
+        raise TooManyRequests("Too many failed moderator logins from this address; try again later.")
+
+
+def _count_failure() -> None:
+    log.warning("moderator authentication failed from %s", _client())
+    if limiter.enabled:
+        limiter.limiter.hit(_failure_limit(), "auth-failure", _client())
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
 
 
 def current_moderator() -> Principal:

@@ -114,7 +114,11 @@ def http_exception_to_problem(error: HTTPException) -> Response:
     if error.response is None:
         headers.update(dict(error.get_headers()))
     headers.pop("Content-Type", None)
-    slug = {400: "validation-error" if errors else "bad-request", 415: "unsupported-media-type"}.get(status)
+    slug = {
+        400: "validation-error" if errors else "bad-request",
+        415: "unsupported-media-type",
+        429: "rate-limited",
+    }.get(status)
     detail = data.get("message") or error.description
     if status == 400 and errors:
         detail = "The request has invalid fields; see 'errors'."

@@ -80,6 +80,38 @@ class Text(fields.String):
         return text
 
 
+#: Pages (the demo article) load only their own scripts and styles and call only their own origin or the API.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {api}; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+#: JSON and the widget files are never a document to render or frame.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+#: The widget files change only with a release; a CDN may keep them an hour (versioned URLs would allow a year).
+WIDGET_CACHE = "public, max-age=3600"
+
+
+def security_headers(public_url: str) -> Any:
+    """An ``after_request`` hook: CSP (no inline script anywhere), nosniff, framing and referrer policies, and
+    caching that fits a CDN for the widget and the demo page."""
+    page_policy = PAGE_POLICY.format(api=public_url.rstrip("/")).replace(" ;", ";")
+
+    def add(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        is_page = response.mimetype == "text/html"
+        headers.setdefault("Content-Security-Policy", page_policy if is_page else API_POLICY)
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN" if is_page else "DENY")
+        if request.path.startswith("/widget/"):
+            headers["Cache-Control"] = WIDGET_CACHE
+        elif is_page:
+            headers.setdefault("Cache-Control", "public, max-age=60")
+        return response
+
+    return add
+
+
 def require_json_body() -> None:
     """Refuse request bodies that are not JSON before any view parses them (415 instead of 'missing field'), and
     JSON nested deeper than ``MAX_JSON_DEPTH`` before the parser's recursion could fail on it (400, not 500)."""

@@ -124,6 +124,8 @@ class Settings:
     # Rate limits (Flask-Limiter syntax); storage is memory:// for one process, redis://host:6379 for several.
     ratelimit_storage_uri: str = "memory://"
     ratelimit_post_comment: str = "10/minute;100/hour"
+    #: Failed moderator authentications per client address before it must wait (even with a right token).
+    ratelimit_auth_failures: str = "10/minute"
     #: Reader reports per client address (each reporter counts once per comment, whatever the limit).
     ratelimit_report: str = "5/minute;30/hour"
     ratelimit_enabled: bool = True
@@ -131,6 +133,8 @@ class Settings:
     trusted_proxies: int = 0
     cors_origins: tuple[str, ...] = ()
     demo_page: bool = False
+    #: Where readers reach this service (``https://kommentare.zeitung.example``): the demo page's API address.
+    public_url: str = ""
     log_level: str = "INFO"
 
     @classmethod

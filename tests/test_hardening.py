@@ -100,3 +100,56 @@ def test_production_refuses_a_known_or_short_secret(secret: str, tmp_path: Path)
     development = create_app({**config, "environment": "development"})  # make run's set-up
     with development.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("settings_overrides", [{"demo_page": True}])
+def test_security_headers_on_api_page_and_widget(client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    api = client.get(comments_url())
+    assert api.headers["X-Content-Type-Options"] == "nosniff"
+    assert api.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert api.headers["X-Frame-Options"] == "DENY"
+    page = client.get("/demo/nordkorea-verwundete-russische-soldaten")
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'self'" in policy
+    assert page.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    with client.get("/widget/kommentare.js") as widget:
+        assert (widget.status_code, widget.headers["Cache-Control"]) == (200, "public, max-age=3600")
+        assert widget.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("settings_overrides", "api"),
+    [
+        ({"demo_page": True}, 'data-api="/api/v1"'),
+        ({"demo_page": True, "public_url": "https://kommentare.zeitung.example"}, 'data-api="https://kommentare.'),
+    ],
+)
+def test_the_demo_page_never_writes_the_requests_host_into_its_api_address(client: FlaskClient, api: str) -> None:
+    page = client.get("/demo/nordkorea-verwundete-russische-soldaten", headers={"Host": "evil.example"})
+    assert api in page.text and "evil.example" not in page.text
+
+
+@pytest.mark.parametrize("settings_overrides", [{"ratelimit_enabled": True, "ratelimit_auth_failures": "3/minute"}])
+def test_failed_moderator_logins_are_throttled_and_logged(
+    client: FlaskClient, token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    queue = "/api/v1/moderation/queue"
+    here, elsewhere = {"REMOTE_ADDR": "192.0.2.5"}, {"REMOTE_ADDR": "192.0.2.6"}
+    with caplog.at_level(logging.WARNING):
+        wrong = [client.get(queue, headers=auth("kmod_wrong"), environ_base=here).status_code for _ in range(4)]
+    assert wrong == [401, 401, 401, 429]
+    throttled = client.get(queue, headers=auth(token), environ_base=here)
+    assert (throttled.status_code, throttled.mimetype) == (429, "application/problem+json")
+    assert throttled.json["type"].endswith(":rate-limited")
+    assert client.get(queue, headers=auth(token), environ_base=elsewhere).status_code == 200
+    assert sum("moderator authentication failed from 192.0.2.5" in r.getMessage() for r in caplog.records) == 3
+
+
+@pytest.mark.parametrize("settings_overrides", [{"ratelimit_enabled": True, "ratelimit_post_comment": "1/minute"}])
+def test_a_rate_limited_request_gets_a_typed_problem(client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    assert client.post(comments_url(), json={"author_name": "A", "body": "Erster."}).status_code == 201
+    limited = client.post(comments_url(), json={"author_name": "A", "body": "Zweiter."})
+    assert (limited.status_code, limited.mimetype) == (429, "application/problem+json")
+    assert limited.json["type"] == "urn:kommentare:problem:rate-limited"

@@ -22,4 +22,16 @@ def index() -> Response:
 def article(article_id: str) -> str:
     if not current_settings().demo_page or article_id != DEMO_ARTICLE_ID:
         abort(404)
-    return render_template("article.html", article_id=article_id, title=DEMO_TITLE, paragraphs=DEMO_PARAGRAPHS)
+    return render_template(
+        "article.html",
+        article_id=article_id,
+        title=DEMO_TITLE,
+        paragraphs=DEMO_PARAGRAPHS,
+        api_base=api_base(current_settings().public_url),
+    )
+
+
+def api_base(public_url: str) -> str:
+    """The API address the page's widget calls: the configured public URL, else this site's own path; never the
+    request's ``Host`` header, which any client can set."""
+    return f"{public_url.rstrip('/')}/api/v1" if public_url else "/api/v1"
