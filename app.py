@@ -28,6 +28,7 @@ from moderation.http import IdConverter, id_converter_schema, require_json_body,
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
 from moderation.queue.views import bp as queue_bp
+from moderation.ratelimits import storage_uri
 from moderation.reports.views import bp as reports_bp
 from moderation.settings import Settings
 from moderation.submission import runtime as submission_runtime
@@ -72,7 +73,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not settings.model_dir:
         settings = settings.replace(model_dir=str(Path(app.instance_path) / "models"))
-    app.config.update(flask_config(settings))
+    app.config.update(flask_config(settings, app.instance_path))
     if settings.trusted_proxies:
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -102,7 +103,13 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     return app
 
 
-def flask_config(settings: Settings) -> dict[str, Any]:
+def ratelimit_storage(settings: Settings, instance_path: str) -> str:
+    """``auto`` is the host-wide SQLite file: limits hold across all worker processes without a Redis."""
+    uri = settings.ratelimit_storage_uri
+    return storage_uri(instance_path) if uri == "auto" else uri
+
+
+def flask_config(settings: Settings, instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": settings.database_url,
@@ -116,7 +123,7 @@ def flask_config(settings: Settings) -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "RATELIMIT_ENABLED": settings.ratelimit_enabled,
-        "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
+        "RATELIMIT_STORAGE_URI": ratelimit_storage(settings, instance_path),
         "RATELIMIT_HEADERS_ENABLED": True,
         "KOMMENTARE": settings,
     }
@@ -141,7 +148,8 @@ def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> Non
 
 
 def _api_requires_json() -> None:
-    if request.path.startswith("/api/"):
+    """JSON checks for API requests that reached a view: an unknown method or path stays a 405/404 problem."""
+    if request.path.startswith("/api/") and request.routing_exception is None:
         require_json_body()
 
 

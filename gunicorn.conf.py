@@ -17,3 +17,8 @@ worker_class = "gthread"
 preload_app = False
 timeout = 60
 accesslog = "-"
+# Request limits gunicorn enforces before the app sees anything (its own 400/414 answers are plain text or HTML:
+# the reverse proxy should refuse such requests first, see README "Security").
+limit_request_line = 4094
+limit_request_fields = 60
+limit_request_field_size = 8190

@@ -9,7 +9,7 @@ import flask_smorest
 from flask import Response, request
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
 from moderation.errors import http_exception_to_problem
@@ -117,7 +117,15 @@ def require_json_body() -> None:
     JSON nested deeper than ``MAX_JSON_DEPTH`` before the parser's recursion could fail on it (400, not 500)."""
     if request.method in {"POST", "PUT", "PATCH"} and not request.is_json:
         raise UnsupportedMediaType("Send the request body as JSON with 'Content-Type: application/json'.")
-    if request.is_json and json_too_deep(request.get_data(cache=True), MAX_JSON_DEPTH):
+    if not request.is_json:
+        return
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    if limit is not None and request.content_length is None and len(body) >= limit:
+        # A chunked body has no length to refuse up front; reading stops at the limit, which would then look
+        # like broken JSON (400). It is too large: 413, like a body that declares its size.
+        raise RequestEntityTooLarge(f"The request body is larger than {limit} bytes.")
+    if json_too_deep(body, MAX_JSON_DEPTH):
         raise BadRequest(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.")
 
 

@@ -122,7 +122,9 @@ class Settings:
     webhook_backoff_seconds: float = 10.0
     webhook_poll_seconds: float = 1.0
     # Rate limits (Flask-Limiter syntax); storage is memory:// for one process, redis://host:6379 for several.
-    ratelimit_storage_uri: str = "memory://"
+    #: ``auto``: a SQLite file in the instance folder that every worker process of the host shares; several hosts
+    #: share limits through ``redis://host:6379``; ``memory://`` counts per process (one-process set-ups only).
+    ratelimit_storage_uri: str = "auto"
     ratelimit_post_comment: str = "10/minute;100/hour"
     #: Failed moderator authentications per client address before it must wait (even with a right token).
     ratelimit_auth_failures: str = "10/minute"

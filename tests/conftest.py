@@ -112,7 +112,12 @@ def fake_scorer() -> Any:
 
 @pytest.fixture
 def app(database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any) -> Iterator[Flask]:
-    config: dict[str, Any] = {"database_url": database_url, "ratelimit_enabled": False, **settings_overrides}
+    config: dict[str, Any] = {
+        "database_url": database_url,
+        "ratelimit_enabled": False,
+        "ratelimit_storage_uri": "memory://",  # per test; the shared default is tested in test_ratelimit_storage
+        **settings_overrides,
+    }
     app = create_app(config, scorer=fake_scorer)
     app.config["TESTING"] = True
     yield app
@@ -142,3 +147,30 @@ def token(session: Any) -> str:
     """A moderator's bearer token, with the reference article registered."""
     make_article(session)
     return make_moderator(session)
+
+
+@pytest.fixture
+def make_limited_app(database_url: str) -> Any:
+    """Apps with rate limiting on; their engines are disposed so no connection outlives the test database."""
+    from app import create_app
+
+    made: list[Flask] = []
+
+    def make(storage: str, **overrides: Any) -> Flask:
+        app = create_app(
+            {
+                "database_url": database_url,
+                "ratelimit_enabled": True,
+                "ratelimit_storage_uri": storage,
+                "ratelimit_post_comment": "2/minute",
+                "toxicity_model": "none",  # limits are the subject here: every comment is simply held
+                **overrides,
+            }
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()

@@ -3,6 +3,7 @@ threshold bounds, CORS on the public API only, and the secret key."""
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,24 @@ def test_a_rate_limited_request_gets_a_typed_problem(client: FlaskClient, sessio
     limited = client.post(comments_url(), json={"author_name": "A", "body": "Zweiter."})
     assert (limited.status_code, limited.mimetype) == (429, "application/problem+json")
     assert limited.json["type"] == "urn:kommentare:problem:rate-limited"
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_an_undeclared_method_is_405_not_415(client: FlaskClient, session: Any, method: str) -> None:
+    make_article(session)
+    response = getattr(client, method)(comments_url(), data="x", content_type="text/plain")
+    assert (response.status_code, response.mimetype) == (405, "application/problem+json")
+
+
+def test_a_large_chunked_body_is_413(client: FlaskClient, session: Any) -> None:
+    make_article(session)
+
+    body = io.BytesIO(b'{"author_name": "A", "body": "' + b"x" * 10_000_000 + b'"}')
+    response = client.post(
+        comments_url(),
+        input_stream=body,
+        headers={"Transfer-Encoding": "chunked"},
+        content_type="application/json",
+        environ_base={"wsgi.input_terminated": True},  # as gunicorn sets it for a chunked body
+    )
+    assert (response.status_code, response.mimetype) == (413, "application/problem+json")

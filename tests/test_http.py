@@ -75,33 +75,6 @@ def test_cors_allows_configured_origins_only(client: FlaskClient, session: Any) 
     assert "Access-Control-Allow-Origin" not in other.headers
 
 
-@pytest.fixture
-def make_limited_app(database_url: str) -> Any:
-    """Apps with rate limiting on; their engines are disposed so no connection outlives the test database."""
-    from app import create_app
-
-    made: list[Flask] = []
-
-    def make(storage: str, **overrides: Any) -> Flask:
-        app = create_app(
-            {
-                "database_url": database_url,
-                "ratelimit_enabled": True,
-                "ratelimit_storage_uri": storage,
-                "ratelimit_post_comment": "2/minute",
-                "toxicity_model": "none",  # limits are the subject here: every comment is simply held
-                **overrides,
-            }
-        )
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
-
-
 def post_three(app: Flask) -> list[Any]:
     client = app.test_client()
     url = f"/api/v1/articles/{ARTICLE_ID}/comments"
