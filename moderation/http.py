@@ -7,12 +7,13 @@ from typing import Any
 
 import flask_smorest
 from flask import Response, request
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
 from moderation.errors import http_exception_to_problem
+from moderation.openapi import ErrorResponsesPlugin, problem_content
 
 #: Characters no comment needs and PostgreSQL or browsers choke on: NUL/C0 controls (except tab, newline, CR),
 #: lone UTF-16 surrogates (valid JSON escapes, invalid Unicode), and non-characters.
@@ -50,19 +51,35 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details, as documented in the OpenAPI spec."""
+    """RFC 9457 problem details, as documented in the OpenAPI spec; problems may carry more members (RFC 9457
+    extension members: a rejection's ``comment_id`` and ``reasons``, a nudge's ``nudge``)."""
+
+    class Meta:
+        unknown = INCLUDE  # documented as additionalProperties: true
 
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    comment_id = fields.Integer(metadata={"description": "A rejected comment: stored, for the audit trail."})
+    reasons = fields.List(fields.Dict(), metadata={"description": "A rejected comment: why."})
+    nudge = fields.Dict(metadata={"description": "Nudge mode: the labels and the sentence to revise."})
 
 
 class ProblemApi(flask_smorest.Api):  # type: ignore[misc]
     """flask-smorest Api whose HTTP errors are ``application/problem+json``."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def init_app(self, app: Any, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        """Error responses documented as ``application/problem+json`` on every operation (``openapi``)."""
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        plugin = ErrorResponsesPlugin()  # before any blueprint registers its paths
+        plugin.init_spec(self.spec)
+        self.spec.plugins.append(plugin)
+        to_dict = self.spec.to_dict
+        self.spec.to_dict = lambda: problem_content(to_dict())
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return http_exception_to_problem(error)
