@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,7 @@ from standardwebhooks.webhooks import Webhook
 from moderation.extensions import db
 from moderation.state import current_settings
 from moderation.types import utcnow
-from moderation.webhooks.delivery import backoff, run_once
+from moderation.webhooks.delivery import HttpResult, backoff, lease_batch, run_once
 from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
 from tests.factories import auth
 from tests.helpers import post_comment
@@ -199,3 +200,39 @@ def test_bad_endpoint_registration_is_400(client: FlaskClient, token: str, paylo
     response = client.post("/api/v1/moderation/webhooks", json=payload, headers=auth(token))
     assert response.status_code == 400
     assert field in response.json["errors"], response.json
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"webhook_timeout_seconds": 30.0, "webhook_allowed_hosts": ("127.0.0.1",)}]
+)
+def test_a_round_claims_only_what_fits_in_its_lease(app: Any, client: FlaskClient, token: str, port: int) -> None:
+    """50 deliveries of 30 s each outlive a 2-minute lease: another worker would send them again (issue 11, 6)."""
+    register(client, token, port, ["comment.created"])
+    for index in range(10):
+        post_comment(client, f"Kommentar {index}")
+    sent: list[str] = []
+
+    def send(url: str, *_: Any) -> HttpResult:
+        sent.append(url)
+        return HttpResult(200, None, "", 1)
+
+    with app.app_context():
+        assert lease_batch(50, 30.0) == 3
+        assert run_once(db.session, settings=current_settings(), send=send) == 3
+    assert len(sent) == 3
+
+
+def test_each_attempt_is_signed_with_its_own_timestamp(app: Any, client: FlaskClient, token: str, port: int) -> None:
+    register(client, token, port, ["comment.created"])
+    post_comment(client, "Erster.")
+    post_comment(client, "Zweiter.")
+    stamps: list[int] = []
+
+    def slow_send(url: str, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
+        stamps.append(int(headers["webhook-timestamp"]))
+        time.sleep(1.1)
+        return HttpResult(200, None, "", 1100)
+
+    with app.app_context():
+        assert run_once(db.session, settings=current_settings(), send=slow_send) == 2
+    assert stamps[1] > stamps[0]

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from moderation.extensions import current_session, db
 from moderation.state import current_settings
-from moderation.webhooks.delivery import run_once
+from moderation.webhooks.delivery import lease_batch, run_once
 from moderation.workers import stop_on_signals
 
 cli = AppGroup("webhooks", help="Webhook delivery.")
@@ -28,5 +28,5 @@ def worker(once: bool, batch: int) -> None:
             if once:
                 click.echo(f"attempted {sent} deliveries")
                 return
-            if sent < batch:
+            if sent < lease_batch(batch, settings.webhook_timeout_seconds):
                 time.sleep(settings.webhook_poll_seconds)

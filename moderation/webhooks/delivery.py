@@ -25,6 +25,8 @@ from moderation.webhooks.signing import signed_headers
 from moderation.webhooks.targets import TargetRefused, check_target
 
 LEASE = timedelta(minutes=2)
+#: Time a delivery may need beyond its HTTP timeout (DNS lookup, target check, signing, the attempt's row).
+ATTEMPT_MARGIN_SECONDS = 2.0
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -65,6 +67,13 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=base_seconds * 3 ** (attempts - 1)), MAX_BACKOFF)
 
 
+def lease_batch(batch: int, timeout_seconds: float) -> int:
+    """How many deliveries one round may claim so that even all of them timing out ends within the lease: a
+    claimed delivery must never be claimed again by another worker while this one still works on it."""
+    fits = int(LEASE.total_seconds() // (timeout_seconds + ATTEMPT_MARGIN_SECONDS))
+    return max(1, min(batch, fits))
+
+
 def claim_due(session: Session, *, now: datetime, batch: int) -> list[int]:
     query = (
         select(Delivery.id)
@@ -86,7 +95,8 @@ def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Setti
     if not endpoint.active:
         return _finish(session, delivery, DeliveryStatus.FAILED, "endpoint disabled")
     body = json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False).encode()
-    headers = signed_headers(secret=endpoint.secret, message_id=event.id, timestamp=int(now.timestamp()), body=body)
+    # Signed at the moment of sending, not when the round began: receivers reject stale timestamps.
+    headers = signed_headers(secret=endpoint.secret, message_id=event.id, timestamp=int(time.time()), body=body)
     try:  # again now: the name may resolve elsewhere than at registration (DNS rebinding)
         check_target(endpoint.url, allowed=settings.webhook_allowed_hosts)
         result = send(endpoint.url, body, headers, settings.webhook_timeout_seconds)
@@ -124,7 +134,7 @@ def run_once(
 ) -> int:
     """Deliver what is due now; returns how many deliveries were attempted."""
     now = now or utcnow()
-    ids = claim_due(session, now=now, batch=batch)
+    ids = claim_due(session, now=now, batch=lease_batch(batch, settings.webhook_timeout_seconds))
     for delivery_id in ids:
         deliver(session, delivery_id, send=send, settings=settings, now=now)
     return len(ids)
