@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import evaluate
 from moderation.filters.ruleset import Ruleset
-from moderation.verdicts import Action, Reason
+from moderation.verdicts import Action, Reason, RuleHit
 
 _SINCE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -63,9 +63,12 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def decide_with(ruleset: Ruleset, comment: StoredComment) -> tuple[Action, tuple[str, ...]]:
-    """The action for one stored comment under ``ruleset`` (enforced as if its mode were "enforce")."""
-    hits = evaluate(comment.body, ruleset)
+def decide_with(
+    ruleset: Ruleset, comment: StoredComment, extra_hits: tuple[RuleHit, ...] = ()
+) -> tuple[Action, tuple[str, ...]]:
+    """The action for one stored comment under ``ruleset`` (enforced as if its mode were "enforce"), with the hits
+    of other rule stages (the watched words) in ``extra_hits``."""
+    hits = evaluate(comment.body, ruleset) + extra_hits
     findings: tuple[tuple[Action, Reason], ...] = rule_reasons(hits)
     if comment.scores:
         findings += toxicity_reasons(comment.scores, comment.thresholds or {})
@@ -73,19 +76,31 @@ def decide_with(ruleset: Ruleset, comment: StoredComment) -> tuple[Action, tuple
     return decide(findings)[0], rule_ids
 
 
-def backtest(comments: Iterable[StoredComment], enforced: Ruleset, candidate: Ruleset, *, keep: int = 20) -> Report:
-    """Counts of (enforced action, candidate action) and the first ``keep`` comments whose action changes."""
+Decide = Callable[[StoredComment], tuple[Action, tuple[str, ...]]]
+
+
+def replay(comments: Iterable[StoredComment], before: Decide, after: Decide, *, keep: int = 20) -> Report:
+    """Counts of (action before, action after) and the first ``keep`` comments whose action changes, named by the
+    rules that asked for the new action (or, when the change comes from rules dropped, the old one)."""
     report = Report()
     for comment in comments:
-        before, _ = decide_with(enforced, comment)
-        after, rule_ids = decide_with(candidate, comment)
+        was, old_rules = before(comment)
+        now, rule_ids = after(comment)
         report.total += 1
-        report.transitions[(before, after)] += 1
-        if before is not after and len(report.changes) < keep:
-            if not rule_ids:  # the change comes from rules the candidate dropped: name the enforced ones
-                rule_ids = decide_with(enforced, comment)[1]
-            report.changes.append(Change(comment.comment_id, before, after, rule_ids))
+        report.transitions[(was, now)] += 1
+        if was is not now and len(report.changes) < keep:
+            report.changes.append(Change(comment.comment_id, was, now, rule_ids or old_rules))
     return report
+
+
+def backtest(comments: Iterable[StoredComment], enforced: Ruleset, candidate: Ruleset, *, keep: int = 20) -> Report:
+    """The enforced rule set against a candidate, over stored comments."""
+    return replay(
+        comments,
+        lambda comment: decide_with(enforced, comment),
+        lambda comment: decide_with(candidate, comment),
+        keep=keep,
+    )
 
 
 def stored(row: Any) -> StoredComment:

@@ -7,6 +7,7 @@ answers 503 naming what is missing, ``/healthz`` only says the process runs (res
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -27,41 +28,25 @@ class Readiness:
 
 
 def readiness(*, session: Session, runtime: SubmissionRuntime) -> Readiness:
-    checks = {"database": _database(session), "rules": "ok" if runtime.pipeline.ruleset else "missing"}
-    checks["model"] = _model(runtime)
+    checks = {
+        "database": _check("database", session, lambda: session.execute(text("SELECT 1"))),
+        "rules": "ok" if runtime.pipeline.ruleset else "missing",
+        # Loads the model if this worker has not yet (wsgi.py does at start).
+        "model": _check("model", session, runtime.pipeline.load_model),
+    }
     if runtime.wordlists is not None:
-        checks["watchwords"] = _watchwords(session, runtime)
+        wordlists = runtime.wordlists
+        checks["watchwords"] = _check("watched words", session, lambda: wordlists.current(session))
     return Readiness(checks)
 
 
-def _database(session: Session) -> str:
+def _check(name: str, session: Session, probe: Callable[[], object]) -> str:
+    """ "ok", or "unavailable" with one warning: a failure is named, never raised; reads are ended either way."""
     try:
-        session.execute(text("SELECT 1"))
-        session.rollback()
+        probe()
+        result = "ok"
     except Exception as exc:
-        log.warning("readiness: database unavailable: %s", type(exc).__name__)
-        session.rollback()
-        return "unavailable"
-    return "ok"
-
-
-def _model(runtime: SubmissionRuntime) -> str:
-    """Loads the model if this worker has not yet (``wsgi.py`` does at start): a failure is named, not raised."""
-    try:
-        runtime.pipeline.load_model()
-    except Exception as exc:
-        log.warning("readiness: model unavailable: %s", exc)
-        return "unavailable"
-    return "ok"
-
-
-def _watchwords(session: Session, runtime: SubmissionRuntime) -> str:
-    try:
-        assert runtime.wordlists is not None
-        runtime.wordlists.current(session)
-        session.rollback()
-    except Exception as exc:
-        log.warning("readiness: watched words unavailable: %s", type(exc).__name__)
-        session.rollback()
-        return "unavailable"
-    return "ok"
+        log.warning("readiness: %s unavailable: %s", name, type(exc).__name__)
+        result = "unavailable"
+    session.rollback()
+    return result

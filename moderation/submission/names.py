@@ -9,6 +9,7 @@ whole words: "Rеdaktion" with a Cyrillic "е", "REDAKTION", "Die Redaktion" and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -41,9 +42,12 @@ def _forms(value: str) -> set[tuple[str, ...]]:
     return {tuple(_WORD.findall(skeleton(form).translate(_I_LIKE))) for form in (value, normalize(value).leet)}
 
 
-def _variants(name: str) -> set[tuple[str, ...]]:
-    """A reserved name in every case a reader could imitate ("SCHMIDT" and "SCHMlDT" share a skeleton)."""
-    return {words for form in {name, name.upper(), name.lower(), name.title()} for words in _forms(form) if words}
+@functools.lru_cache(maxsize=1024)
+def _variants(name: str) -> frozenset[tuple[str, ...]]:
+    """A reserved name in every case a reader could imitate ("SCHMIDT" and "SCHMlDT" share a skeleton); cached,
+    since the same few names are checked on every submission."""
+    forms = {name, name.upper(), name.lower(), name.title()}
+    return frozenset(words for form in forms for words in _forms(form) if words)
 
 
 def _contains(words: tuple[str, ...], wanted: tuple[str, ...]) -> bool:

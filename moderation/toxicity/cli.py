@@ -19,6 +19,7 @@ from moderation.toxicity.pull import PullError, Sources, pull
 from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, PUBLISHED, bundled_files, published_files
 from moderation.toxicity.runtime import current_scorer
 from moderation.toxicity.service import calibration_samples
+from moderation.toxicity.sitehead import LABEL
 
 cli = AppGroup(
     "models", help="Toxicity models: list, pull, calibrate, learn from decisions, activate, re-score held comments."
@@ -133,6 +134,7 @@ def train_command(from_decisions: bool, data: Path | None, min_decisions: int) -
         report = train_candidate(
             session=current_session(),
             base=current_scorer(),
+            base_hold=current_thresholds().get(LABEL, {}).get("hold"),
             data_dir=data,
             candidates_dir=candidates_dir(model_dir),
             min_decisions=min_decisions,

@@ -100,9 +100,16 @@ def germeval_rows(data_dir: Path | None) -> list[tuple[str, bool]]:
 
 
 def train_candidate(
-    *, session: Session, base: Any, data_dir: Path | None, candidates_dir: Path, min_decisions: int = 50
+    *,
+    session: Session,
+    base: Any,
+    base_hold: float | None,
+    data_dir: Path | None,
+    candidates_dir: Path,
+    min_decisions: int = 50,
 ) -> CandidateReport:
-    """Train, evaluate against ``base`` on the held-out decisions, and store the candidate; activates nothing."""
+    """Train, evaluate against ``base`` (held at ``base_hold``, the toxicity hold the service runs with) on the
+    held-out decisions, and store the candidate; activates nothing."""
     site = decisions(session)
     if len(site) < min_decisions:
         raise ValueError(f"{len(site)} moderator decisions; at least {min_decisions} are needed to learn from")
@@ -113,7 +120,7 @@ def train_candidate(
     head = SiteHead(train(_training_set(bundled, learn)), head_id="pending")
     scored = zip(head.probabilities([d.body for d in calibration]), calibration, strict=True)
     fitted = _thresholds([(probability, d.rejected) for probability, d in scored])
-    base_side = _side(base.model_id, _base_scores(base, held), held, _base_hold(base))
+    base_side = _side(base.model_id, _base_scores(base, held), held, base_hold)
     candidate_id = _candidate_id(site, bundled)
     head.head_id = candidate_id
     candidate_side = _side(f"site:{candidate_id}", head.probabilities([d.body for d in held]), held, fitted.get("hold"))
@@ -153,13 +160,6 @@ def _base_scores(base: Any, held: Sequence[Decision]) -> list[float]:
     missing = [d.body for d in held if d.base_score is None]
     fresh = iter([row.get(LABEL, 0.0) for row in base.score(missing)] if missing else [])
     return [d.base_score if d.base_score is not None else next(fresh) for d in held]
-
-
-def _base_hold(base: Any) -> float | None:
-    from moderation.settings import DEFAULT_THRESHOLDS
-
-    own = getattr(base, "default_thresholds", None) or DEFAULT_THRESHOLDS
-    return own.get(LABEL, {}).get("hold")
 
 
 def _side(model_id: str, scores: Sequence[float], held: Sequence[Decision], hold: float | None) -> Side:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from moderation.filters.backtest import Change, Report, StoredComment
-from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
-from moderation.filters.rules import Ruleset, evaluate
-from moderation.verdicts import Action, Reason
+from moderation.filters.backtest import Report, StoredComment, decide_with, replay
+from moderation.filters.rules import Ruleset
 from moderation.watchwords.wordlist import Mode, Wordlist
 
 
@@ -23,25 +21,13 @@ def enforcing_shadow(wordlist: Wordlist) -> Wordlist:
     return Wordlist.compile(entries, wordlist.version + "+shadow", wordlist.allow)
 
 
-def decide_with(ruleset: Ruleset, wordlist: Wordlist, comment: StoredComment) -> tuple[Action, tuple[str, ...]]:
-    hits = evaluate(comment.body, ruleset) + wordlist.evaluate(comment.body).hits
-    findings: tuple[tuple[Action, Reason], ...] = rule_reasons(hits)
-    if comment.scores:
-        findings += toxicity_reasons(comment.scores, comment.thresholds or {})
-    rule_ids = tuple(dict.fromkeys(hit.rule_id for hit in hits if hit.action is not Action.PUBLISH))
-    return decide(findings)[0], rule_ids
-
-
 def backtest_shadow(
     comments: Iterable[StoredComment], ruleset: Ruleset, wordlist: Wordlist, *, keep: int = 20
 ) -> Report:
     candidate = enforcing_shadow(wordlist)
-    report = Report()
-    for comment in comments:
-        before, _ = decide_with(ruleset, wordlist, comment)
-        after, rule_ids = decide_with(ruleset, candidate, comment)
-        report.total += 1
-        report.transitions[(before, after)] += 1
-        if before is not after and len(report.changes) < keep:
-            report.changes.append(Change(comment.comment_id, before, after, rule_ids))
-    return report
+    return replay(
+        comments,
+        lambda comment: decide_with(ruleset, comment, wordlist.evaluate(comment.body).hits),
+        lambda comment: decide_with(ruleset, comment, candidate.evaluate(comment.body).hits),
+        keep=keep,
+    )

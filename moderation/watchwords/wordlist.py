@@ -134,10 +134,11 @@ class Wordlist:
                     continue
                 if key not in seen:
                     seen[key] = self._hit(normalized, folded, match.target, match.start, match.end, leet)
-        hits = sorted(seen.values(), key=lambda hit: (hit.start, hit.rule_id))
+        ordered = sorted(seen.items(), key=lambda item: (item[1].start, item[1].rule_id))
+        shadow = {key for key in seen if self.entries[key[0]].mode is Mode.SHADOW}
         return WordlistResult(
-            hits=tuple(hit for hit in hits if not hit.note.startswith("shadow")),
-            shadow=tuple(hit for hit in hits if hit.note.startswith("shadow")),
+            hits=tuple(hit for key, hit in ordered if key not in shadow),
+            shadow=tuple(hit for key, hit in ordered if key in shadow),
         )
 
     def _hit(self, normalized: Normalized, folded: str, target: int, start: int, end: int, leet: bool) -> RuleHit:
