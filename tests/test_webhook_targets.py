@@ -3,9 +3,15 @@ delivery, after a fresh DNS lookup; moderators see no network detail."""
 
 from __future__ import annotations
 
+import ssl
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -14,7 +20,8 @@ from moderation.extensions import db
 from moderation.state import current_settings
 from moderation.webhooks.delivery import HttpResult, run_once
 from moderation.webhooks.models import DeliveryAttempt
-from moderation.webhooks.targets import TargetRefused, check_target
+from moderation.webhooks.targets import Target, TargetRefused, check_target
+from moderation.webhooks.transport import http_send
 from tests.factories import auth
 from tests.helpers import post_comment
 
@@ -22,7 +29,12 @@ PUBLIC = {"receiver.example": ["93.184.215.14"], "dual.example": ["93.184.215.14
 
 
 def fake_dns(host: str, port: int) -> list[str]:
-    addresses = {"inward.example": ["10.0.0.5"], "rebind.example": ["93.184.215.14", "127.0.0.1"], **PUBLIC}
+    addresses = {
+        "inward.example": ["10.0.0.5"],
+        "cms.internal": ["10.0.0.7"],
+        "rebind.example": ["93.184.215.14", "127.0.0.1"],
+        **PUBLIC,
+    }
     if host in addresses:
         return addresses[host]
     import ipaddress
@@ -85,8 +97,8 @@ def test_a_receiver_that_resolves_inward_later_is_not_sent_to(
     PUBLIC["receiver.example"] = ["127.0.0.1"]  # the name now points inward (DNS rebinding)
     sent: list[str] = []
 
-    def send(url: str, *_: Any) -> HttpResult:
-        sent.append(url)
+    def send(target: Target, *_: Any) -> HttpResult:
+        sent.append(target.url)
         return HttpResult(200, None, "", 1)
 
     try:
@@ -97,3 +109,57 @@ def test_a_receiver_that_resolves_inward_later_is_not_sent_to(
         PUBLIC["receiver.example"] = ["93.184.215.14"]
     assert sent == []
     assert attempt.error == "refused: The host resolves to an internal address; only public receivers are allowed."
+
+
+class HostRecorder(BaseHTTPRequestHandler):
+    hosts: list[str] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        HostRecorder.hosts.append(self.headers["Host"])
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[ThreadingHTTPServer]:
+    HostRecorder.hosts = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), HostRecorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def pinned(host: str, port: int, scheme: str = "http") -> Target:
+    """The target as the check saw it: the name resolved to loopback (allowed), as no real lookup of it would."""
+    return check_target(f"{scheme}://{host}:{port}/hooks", allowed=("127.0.0.0/8",), resolver=lambda *_: ["127.0.0.1"])
+
+
+def test_the_sender_connects_to_the_checked_address_not_a_new_lookup(server: ThreadingHTTPServer) -> None:
+    """``receiver.example`` has no real DNS entry: only a sender that uses the checked address reaches the server."""
+    port = server.server_address[1]
+    result = http_send(pinned("receiver.example", port), b"{}", {"content-type": "application/json"}, 5.0)
+    assert (result.status_code, result.error) == (204, None)
+    assert HostRecorder.hosts == [f"receiver.example:{port}"]
+
+
+def test_pinned_tls_still_checks_the_certificate_against_the_host_name(
+    server: ThreadingHTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("receiver.example").configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setattr("moderation.webhooks.transport.CA_BUNDLE", str(bundle))
+    port = server.server_address[1]
+    good = http_send(pinned("receiver.example", port, "https"), b"{}", {}, 5.0)
+    wrong_name = http_send(pinned("other.example", port, "https"), b"{}", {}, 5.0)
+    assert (good.status_code, good.error) == (204, None)
+    assert (wrong_name.status_code, wrong_name.error) == (None, "TLS certificate or handshake refused")

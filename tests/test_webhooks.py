@@ -21,6 +21,7 @@ from moderation.state import current_settings
 from moderation.types import utcnow
 from moderation.webhooks.delivery import HttpResult, backoff, lease_batch, run_once
 from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+from moderation.webhooks.targets import Target
 from tests.factories import auth
 from tests.helpers import post_comment
 
@@ -212,8 +213,8 @@ def test_a_round_claims_only_what_fits_in_its_lease(app: Any, client: FlaskClien
         post_comment(client, f"Kommentar {index}")
     sent: list[str] = []
 
-    def send(url: str, *_: Any) -> HttpResult:
-        sent.append(url)
+    def send(target: Target, *_: Any) -> HttpResult:
+        sent.append(target.url)
         return HttpResult(200, None, "", 1)
 
     with app.app_context():
@@ -228,7 +229,7 @@ def test_each_attempt_is_signed_with_its_own_timestamp(app: Any, client: FlaskCl
     post_comment(client, "Zweiter.")
     stamps: list[int] = []
 
-    def slow_send(url: str, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
+    def slow_send(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
         stamps.append(int(headers["webhook-timestamp"]))
         time.sleep(1.1)
         return HttpResult(200, None, "", 1100)

@@ -1,65 +1,37 @@
 """The delivery worker: claim due deliveries, POST them signed, record every attempt, back off on failure.
 
-Several workers (processes or hosts) can run at once: a claim pushes ``next_attempt_at`` forward by a lease
-inside a ``FOR UPDATE SKIP LOCKED`` transaction on PostgreSQL, so each due delivery goes to one worker; a worker
-that dies mid-send leaves the delivery to be retried when the lease ends (at-least-once; receivers dedupe on
-``webhook-id``).
+Several workers (processes or hosts) can run at once. Each endpoint receives its events in the order they were
+written: a delivery is claimed only when no earlier pending delivery of its endpoint is leased by another worker
+or backing off, a round sends an endpoint's deliveries in id order and stops that endpoint at its first failure,
+and a claim locks the endpoint rows it takes (``FOR NO KEY UPDATE SKIP LOCKED`` on PostgreSQL, the host-wide write
+lock on SQLite) so two workers never split one endpoint's run. A claim pushes ``next_attempt_at`` forward by a
+lease that outlives the round (see ``lease_batch``); a worker that dies mid-round leaves its deliveries to be
+retried, still in order, when the lease ends (at-least-once; receivers dedupe on ``webhook-id``).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import requests
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy.orm import Session, aliased
 
 from moderation.settings import Settings
 from moderation.types import utcnow
-from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
 from moderation.webhooks.signing import signed_headers
 from moderation.webhooks.targets import TargetRefused, check_target
+from moderation.webhooks.transport import HttpResult, Sender, http_send
+from moderation.writes import serialized_writes
+
+__all__ = ["HttpResult", "Sender", "backoff", "claim_due", "deliver", "lease_batch", "run_once"]
 
 LEASE = timedelta(minutes=2)
 #: Time a delivery may need beyond its HTTP timeout (DNS lookup, target check, signing, the attempt's row).
 ATTEMPT_MARGIN_SECONDS = 2.0
 MAX_BACKOFF = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class HttpResult:
-    status_code: int | None
-    error: str | None
-    excerpt: str | None
-    duration_ms: int
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-Sender = Callable[[str, bytes, dict[str, str], float], HttpResult]
-
-
-def http_send(url: str, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
-    started = time.perf_counter()
-    try:
-        response = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
-    except requests.Timeout:
-        return HttpResult(None, "timed out", None, _ms_since(started))
-    except requests.RequestException:
-        # No exception text: it names addresses and ports, which would make the deliveries view a port scanner.
-        return HttpResult(None, "could not connect", None, _ms_since(started))
-    error = None if response.ok else f"HTTP {response.status_code}"
-    return HttpResult(response.status_code, error, response.text[:500], _ms_since(started))
-
-
-def _ms_since(started: float) -> int:
-    return int((time.perf_counter() - started) * 1000)
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:
@@ -75,18 +47,42 @@ def lease_batch(batch: int, timeout_seconds: float) -> int:
 
 
 def claim_due(session: Session, *, now: datetime, batch: int) -> list[int]:
-    query = (
-        select(Delivery.id)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
-    ids = list(session.scalars(query))
-    if ids:
-        session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(next_attempt_at=now + LEASE))
-    session.commit()
+    """Lease up to ``batch`` due deliveries, in id order, each one the head of its endpoint's pending run."""
+    with serialized_writes(session):
+        endpoints = list(
+            session.scalars(
+                select(WebhookEndpoint.id)
+                .where(exists().where(_due(now), Delivery.endpoint_id == WebhookEndpoint.id))
+                .with_for_update(skip_locked=True, key_share=True)
+            )
+        )
+        ids = list(
+            session.scalars(
+                select(Delivery.id)
+                .where(_due(now), Delivery.endpoint_id.in_(endpoints), ~_blocked_by_earlier(now))
+                .order_by(Delivery.id)
+                .limit(batch)
+            )
+        )
+        if ids:
+            session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(next_attempt_at=now + LEASE))
+        session.commit()
     return ids
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
+
+
+def _blocked_by_earlier(now: datetime) -> ColumnElement[bool]:
+    """An earlier pending delivery of the same endpoint that is not due: leased elsewhere, or backing off."""
+    earlier = aliased(Delivery)
+    return exists().where(
+        earlier.endpoint_id == Delivery.endpoint_id,
+        earlier.id < Delivery.id,
+        earlier.status == DeliveryStatus.PENDING,
+        earlier.next_attempt_at > now,
+    )
 
 
 def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Settings, now: datetime) -> Delivery:
@@ -98,8 +94,8 @@ def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Setti
     # Signed at the moment of sending, not when the round began: receivers reject stale timestamps.
     headers = signed_headers(secret=endpoint.secret, message_id=event.id, timestamp=int(time.time()), body=body)
     try:  # again now: the name may resolve elsewhere than at registration (DNS rebinding)
-        check_target(endpoint.url, allowed=settings.webhook_allowed_hosts)
-        result = send(endpoint.url, body, headers, settings.webhook_timeout_seconds)
+        target = check_target(endpoint.url, allowed=settings.webhook_allowed_hosts)
+        result = send(target, body, headers, settings.webhook_timeout_seconds)
     except TargetRefused as exc:
         result = HttpResult(None, f"refused: {exc}", None, 0)
     session.add(
@@ -132,9 +128,24 @@ def _finish(session: Session, delivery: Delivery, status: DeliveryStatus, error:
 def run_once(
     session: Session, *, settings: Settings, send: Sender = http_send, now: datetime | None = None, batch: int = 50
 ) -> int:
-    """Deliver what is due now; returns how many deliveries were attempted."""
+    """Deliver what is due now, each endpoint in order; returns how many deliveries were attempted."""
     now = now or utcnow()
     ids = claim_due(session, now=now, batch=lease_batch(batch, settings.webhook_timeout_seconds))
+    stalled: set[int] = set()  # endpoints whose earlier delivery failed in this round
+    attempted = 0
     for delivery_id in ids:
-        deliver(session, delivery_id, send=send, settings=settings, now=now)
-    return len(ids)
+        delivery = session.get_one(Delivery, delivery_id)
+        if delivery.endpoint_id in stalled:
+            _release(session, delivery, now)
+            continue
+        delivered = deliver(session, delivery_id, send=send, settings=settings, now=now)
+        attempted += 1
+        if delivered.status == DeliveryStatus.PENDING:
+            stalled.add(delivered.endpoint_id)
+    return attempted
+
+
+def _release(session: Session, delivery: Delivery, now: datetime) -> None:
+    """Give a claimed delivery back unsent: it waits behind its endpoint's failed one, which blocks it until then."""
+    delivery.next_attempt_at = now
+    session.commit()

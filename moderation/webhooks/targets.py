@@ -6,8 +6,10 @@ the deliveries view would tell "connection refused" from "HTTP 405", a port scan
 https, carry no credentials, and every address its host resolves to must be global: no loopback, private,
 link-local, CGNAT, multicast, reserved or unspecified address, however it is written (``0x7f000001``,
 ``[::ffff:127.0.0.1]``, ``0``). The check runs again before every delivery, after a fresh DNS lookup, so a name
-that later resolves inward (DNS rebinding) is refused then; redirects are never followed. Internal receivers are
-allowed only by name in ``KOMMENTARE_WEBHOOK_ALLOWED_HOSTS`` (host names, IP addresses or networks).
+that later resolves inward (DNS rebinding) is refused then, and the checked addresses are the ones connected to
+(``Target.addresses``): a second lookup by the HTTP client could answer differently. Redirects are never followed.
+Internal receivers are allowed only by name in ``KOMMENTARE_WEBHOOK_ALLOWED_HOSTS`` (host names, IP addresses or
+networks).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 Resolver = Callable[[str, int], Sequence[str]]
@@ -28,13 +31,23 @@ class TargetRefused(ValueError):
     """The URL may not receive webhooks; the message says why, in words a moderator can act on."""
 
 
+@dataclass(frozen=True)
+class Target:
+    """A checked receiver: the URL as registered and the addresses its host resolved to when it was checked."""
+
+    url: str
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (IPv4 and IPv6)."""
     return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
 
 
-def check_target(url: str, *, allowed: Sequence[str] = (), resolver: Resolver | None = None) -> None:
-    """Raise ``TargetRefused`` unless ``url`` is a public http(s) receiver or explicitly allowed."""
+def check_target(url: str, *, allowed: Sequence[str] = (), resolver: Resolver | None = None) -> Target:
+    """The checked target; ``TargetRefused`` unless ``url`` is a public http(s) receiver or explicitly allowed."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise TargetRefused("Only http and https URLs can receive webhooks.")
@@ -47,20 +60,25 @@ def check_target(url: str, *, allowed: Sequence[str] = (), resolver: Resolver | 
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
         raise TargetRefused("The URL has an invalid port.") from exc
-    if _allowed(host, allowed, None):
-        return
-    if host in INTERNAL_NAMES or host.endswith((".internal", ".local", ".localhost")):
+    named = _allowed(host, allowed, None)
+    if not named and (host in INTERNAL_NAMES or host.endswith((".internal", ".local", ".localhost"))):
         raise TargetRefused("Internal host names cannot receive webhooks.")
+    addresses = _addresses(host, port, resolver or resolve)
+    for address in addresses:
+        if not named and not _allowed(host, allowed, address) and not _public(address):
+            raise TargetRefused("The host resolves to an internal address; only public receivers are allowed.")
+    return Target(url=url, host=host, port=port, addresses=tuple(str(address) for address in addresses))
+
+
+def _addresses(host: str, port: int, resolver: Resolver) -> list[IpAddress]:
     try:
-        found = (resolver or resolve)(host, port)
+        found = resolver(host.strip("[]"), port)
         addresses = [ipaddress.ip_address(address.split("%")[0]) for address in found]
     except (OSError, ValueError) as exc:
         raise TargetRefused("The host name cannot be resolved.") from exc
     if not addresses:
         raise TargetRefused("The host name cannot be resolved.")
-    for address in addresses:
-        if not _allowed(host, allowed, address) and not _public(address):
-            raise TargetRefused("The host resolves to an internal address; only public receivers are allowed.")
+    return addresses
 
 
 def _public(address: IpAddress) -> bool:
