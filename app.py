@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from moderation.reports.views import bp as reports_bp
 from moderation.settings import Settings
 from moderation.submission import runtime as submission_runtime
 from moderation.submission.cli import rescore as rescore_command
+from moderation.submission.schemas import document_limits
 from moderation.submission.views import bp as submission_bp
 from moderation.toxicity import runtime as toxicity_runtime
 from moderation.toxicity.cli import cli as models_cli
@@ -87,6 +89,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     limiter.init_app(app)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
+    api.spec_finishers.append(functools.partial(document_limits, settings=settings))
     app.register_blueprint(demo_bp)
     app.register_blueprint(health_bp)
     register_error_handlers(app, rollback=db.session.rollback)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import flask_smorest
@@ -78,8 +80,10 @@ class ProblemApi(flask_smorest.Api):  # type: ignore[misc]
         plugin = ErrorResponsesPlugin()  # before any blueprint registers its paths
         plugin.init_spec(self.spec)
         self.spec.plugins.append(plugin)
+        #: Functions that finish the generated document (a feature adds what only the settings know).
+        self.spec_finishers: list[Callable[[dict[str, Any]], dict[str, Any]]] = [problem_content]
         to_dict = self.spec.to_dict
-        self.spec.to_dict = lambda: problem_content(to_dict())
+        self.spec.to_dict = lambda: functools.reduce(lambda spec, finish: finish(spec), self.spec_finishers, to_dict())
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return http_exception_to_problem(error)
@@ -95,6 +99,16 @@ class Text(fields.String):
         if _FORBIDDEN.search(text):
             raise self.make_error("forbidden_char")
         return text
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` only: marshmallow's Boolean also takes 0, 1, "yes" and "on", which the document
+    (type boolean) does not allow and a typo should not turn into a setting."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:  # noqa: ARG002
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 #: Pages (the demo article) load only their own scripts and styles and call only their own origin or the API.

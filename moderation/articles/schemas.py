@@ -8,16 +8,21 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from moderation.articles.models import ARTICLE_ID_PATTERN
 from moderation.articles.service import ArticleInput
-from moderation.http import Text
-from moderation.thresholds import Thresholds, validate_overrides
+from moderation.http import JsonBoolean, Text
+from moderation.thresholds import KNOWN_LABELS, Thresholds, validate_overrides
 
 article_id_field = fields.String(validate=validate.Regexp(ARTICLE_ID_PATTERN))
 
 
 class ArticleInSchema(Schema):
-    url = fields.URL(required=True, schemes={"http", "https"}, validate=validate.Length(max=2048))
+    url = fields.URL(
+        required=True,
+        schemes={"http", "https"},
+        validate=validate.Length(max=2048),
+        metadata={"format": "uri", "pattern": r"^https?://[^\s/?#@]+\.[^\s/?#@]+"},
+    )
     title = Text(required=True, validate=validate.Length(min=1, max=500))
-    comments_open = fields.Boolean(load_default=True)
+    comments_open = JsonBoolean(load_default=True)
 
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> ArticleInput:
@@ -43,8 +48,22 @@ class ThresholdsField(fields.Field):  # type: ignore[type-arg]
             raise ValidationError(str(exc)) from exc
 
 
+_SCORE = {"type": "number", "minimum": 0, "maximum": 1}
+#: The document's account of the field: known labels only, each {hold?, reject?} between 0 and 1 (hold <= reject
+#: is checked by the server; JSON Schema cannot compare two values).
+_THRESHOLDS_DOC = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        label: {"type": "object", "additionalProperties": False, "properties": {"hold": _SCORE, "reject": _SCORE}}
+        for label in sorted(KNOWN_LABELS)
+    },
+    "example": {"toxicity": {"hold": 0.3, "reject": 0.9}},
+}
+
+
 class ThresholdsInSchema(Schema):
-    thresholds = ThresholdsField(required=True, metadata={"example": {"toxicity": {"hold": 0.3, "reject": 0.9}}})
+    thresholds = ThresholdsField(required=True, metadata=_THRESHOLDS_DOC)
 
     @post_load
     def _to_overrides(self, data: dict[str, Any], **_: Any) -> Thresholds:

@@ -8,21 +8,37 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import PublicCommentSchema, ReasonSchema
-from moderation.http import Text, id_field
+from moderation.http import JsonBoolean, Text, id_field
 from moderation.messages import Message, text
+from moderation.settings import Settings
 from moderation.state import current_settings
 from moderation.submission.names import name_problem
 from moderation.submission.service import SubmissionInput
 from moderation.submission.store import StoredComment
 
+#: The characters the server refuses, as a JSON Schema class (the same escapes in ECMA-262 and Python ``re``): in
+#: any text (``moderation.http.Text``) and, in names, also C1 controls, soft hyphen, zero-width, bidi and other
+#: format characters, fillers and private use (``names.name_problem``, which also wants a letter or digit, and
+#: refuses unassigned and supplementary private-use characters that a pattern cannot list the same everywhere).
+_TEXT_REFUSED = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff"
+_NAME_REFUSED = (
+    r"\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e"
+    r"\u2060-\u206f\u2800\u3164\ue000-\uf8ff\ufeff\uffa0\ufff9-\uffff"
+)
+
+
+def _not_blank(refused: str) -> dict[str, Any]:
+    """Documented as: no refused character, and at least one that is not white space."""
+    return {"minLength": 1, "pattern": f"^[^{refused}]*[^\\s{refused}][^{refused}]*$"}
+
 
 class SubmissionSchema(Schema):
-    author_name = Text(required=True)
-    body = Text(required=True)
+    author_name = Text(required=True, metadata=_not_blank(_NAME_REFUSED))
+    body = Text(required=True, metadata=_not_blank(_TEXT_REFUSED))
     parent_id = id_field(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     #: The reader saw a nudge for this text and sends it anyway (only meaningful with nudge mode on).
-    nudge_acknowledged = fields.Boolean(load_default=False)
+    nudge_acknowledged = JsonBoolean(load_default=False)
 
     @validates("author_name")
     def _author_name_length(self, value: str, **_: Any) -> None:
@@ -56,3 +72,16 @@ class SubmittedCommentSchema(PublicCommentSchema):
         if comment.reasons:
             return str(comment.reasons[0]["message"])
         return text(Message.PUBLISHED)
+
+
+def document_limits(spec: dict[str, Any], *, settings: Settings) -> dict[str, Any]:
+    """Finish the OpenAPI document with this site's limits (settings, not constants): name and body lengths, and
+    the largest page of a thread listing."""
+    properties = spec["components"]["schemas"]["Submission"]["properties"]
+    properties["author_name"]["maxLength"] = settings.author_name_max_length
+    properties["body"]["maxLength"] = settings.body_max_length
+    listing = spec["paths"]["/api/v1/articles/{article_id}/comments"]["get"]
+    for parameter in listing.get("parameters", []):
+        if parameter.get("in") == "query" and parameter.get("name") == "limit":
+            parameter["schema"]["maximum"] = settings.page_size_max
+    return spec

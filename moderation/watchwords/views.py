@@ -8,7 +8,7 @@ from moderation.http import Blueprint
 from moderation.watchwords.runtime import current_cache
 from moderation.watchwords.schemas import WordInSchema, WordListSchema, WordOutSchema, WordQuerySchema
 from moderation.watchwords.service import WordInput, WordlistPage, add_word, list_words, remove_word
-from moderation.watchwords.wordlist import Entry
+from moderation.watchwords.wordlist import LANGUAGES, Entry
 
 bp = Blueprint(
     "watchwords",
@@ -37,7 +37,19 @@ def add(word: WordInput) -> Entry:
     return add_word(session=current_session(), cache=current_cache(), word=word, actor=current_actor())
 
 
-@bp.route("/<language>/<path:phrase>", methods=["DELETE"])
+@bp.route(
+    "/<language>/<path:phrase>",
+    methods=["DELETE"],
+    parameters=[
+        {"in": "path", "name": "language", "required": True, "schema": {"type": "string", "enum": list(LANGUAGES)}},
+        {
+            "in": "path",
+            "name": "phrase",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        },
+    ],
+)
 @moderator_required
 @bp.response(204)
 @bp.doc(security=[{"bearerAuth": []}])

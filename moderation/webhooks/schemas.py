@@ -14,7 +14,13 @@ EVENT_NAMES = [e.value for e in EventType]
 
 
 class EndpointInSchema(Schema):
-    url = fields.URL(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2048))
+    url = fields.URL(
+        required=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=validate.Length(max=2048),
+        metadata={"format": "uri", "pattern": r"^https?://[^\s/?#@]+"},
+    )
     event_types = fields.List(
         fields.String(validate=validate.OneOf(EVENT_NAMES)), required=True, validate=validate.Length(min=1)
     )

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from moderation.demo.content import DEMO_ARTICLE_ID
 from tests.factories import make_article
+from tests.helpers import serving
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -59,13 +58,8 @@ def settings_overrides() -> dict[str, Any]:
 def live_server(app: Flask, session: Any) -> Iterator[str]:
     """Serves ``app`` on a free local port in a background thread; yields the base URL."""
     make_article(session, DEMO_ARTICLE_ID)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

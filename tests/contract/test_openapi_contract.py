@@ -92,3 +92,13 @@ def test_a_429_matches_the_document(client: FlaskClient, session: Any, spec: dic
     make_article(session)
     post_comment(client)
     check(spec, POST, "post", post_comment(client, "Noch einer."))
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", "true", "on"])
+def test_booleans_are_json_booleans_only(client: FlaskClient, token: str, value: Any) -> None:
+    """The document says ``boolean``: a 1 or "yes" is refused, not read as true (found by the schemathesis run)."""
+    response = post_comment(client, "Ein sachlicher Kommentar.", nudge_acknowledged=value)
+    assert (response.status_code, list(response.json["errors"])) == (400, ["nudge_acknowledged"])
+    update = {"url": "https://zeitung.example/a", "title": "Titel", "comments_open": value}
+    response = client.put(f"/api/v1/articles/{ARTICLE_ID}", json=update, headers=auth(token))
+    assert (response.status_code, list(response.json["errors"])) == (400, ["comments_open"])
