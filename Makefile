@@ -30,6 +30,7 @@ run: migrate
 	KOMMENTARE_DEMO_PAGE=$${KOMMENTARE_DEMO_PAGE:-true} $(BIN)/flask demo seed --base-url http://$(HOST):$(PORT)
 	@echo "Demo article page: http://$(HOST):$(PORT)/demo/nordkorea-verwundete-russische-soldaten"
 	@echo "API docs (OpenAPI): http://$(HOST):$(PORT)/api/openapi.json"
+	@echo "Moderators' app: http://$(HOST):$(PORT)/admin/ (first admin: .venv/bin/flask moderators create NAME --role admin)"
 	KOMMENTARE_DEMO_PAGE=$${KOMMENTARE_DEMO_PAGE:-true} $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 # Background jobs: webhook delivery, and re-scoring comments held while the model failed or was late.

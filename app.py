@@ -14,6 +14,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation import state
+from moderation.admin.views import bp as admin_bp
 from moderation.articles.views import bp as articles_bp
 from moderation.audit.views import bp as audit_bp
 from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH
@@ -92,6 +93,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     api.spec_finishers.append(functools.partial(document_limits, settings=settings))
     app.register_blueprint(demo_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(admin_bp)
     register_error_handlers(app, rollback=db.session.rollback)
     app.before_request(_api_requires_json)
     app.after_request(_cors(settings.cors_origins))

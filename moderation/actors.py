@@ -16,6 +16,8 @@ class Actor(enum.StrEnum):
     REPORTS = "system:reports"
     #: An anonymous reader (a report).
     READER = "reader"
+    #: Someone not logged in (a failed login to the moderators' web app).
+    ANONYMOUS = "anonymous"
     #: An operator at the server's command line.
     CLI = "cli"
     CLI_DEMO = "cli:demo"

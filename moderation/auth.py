@@ -7,6 +7,7 @@ views of its own; so the decorator lives in the core and calls an ``Authenticato
 
 from __future__ import annotations
 
+import enum
 import functools
 import logging
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import TooManyRequests
 
 from moderation.actors import moderator_actor
-from moderation.errors import Unauthorized
+from moderation.errors import Forbidden, Unauthorized
 from moderation.extensions import current_session, limiter
 from moderation.state import current_settings
 
@@ -30,12 +31,21 @@ BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
 AUTHENTICATOR_KEY = "kommentare.authenticator"
 
 
+class Role(enum.StrEnum):
+    """What an account may do: moderators decide comments and campaigns and edit watched words; admins also manage
+    moderators, webhooks, article settings, rule files and models."""
+
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
 @dataclass(frozen=True)
 class Principal:
     """The authenticated moderator of this request."""
 
     id: int
     name: str
+    role: Role = Role.MODERATOR
 
     @property
     def actor(self) -> str:
@@ -60,6 +70,18 @@ def moderator_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """``moderator_required``, and the account must be an admin (403 otherwise)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_moderator().role is not Role.ADMIN:
+            raise Forbidden("This needs an admin account; moderators decide comments, admins change settings.")
+        return view(*args, **kwargs)
+
+    return moderator_required(wrapper)  # type: ignore[return-value]
 
 
 def _failure_limit() -> Any:

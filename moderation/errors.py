@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, request
+from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -58,6 +59,12 @@ class Conflict(DomainError):
     status = 409
     slug = "conflict"
     title = "Conflict"
+
+
+class Forbidden(DomainError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
 
 
 class Unauthorized(DomainError):
@@ -179,6 +186,23 @@ def register_error_handlers(app: Flask, *, rollback: Any) -> None:
         log.exception("unhandled error", exc_info=error)
         return problem_response(500, title="Internal Server Error", detail="An unexpected error occurred.")
 
+    def on_invalid_form(error: ValidationError) -> Response:
+        """Input a view loaded with a schema itself (the web app's forms); the API's go through webargs."""
+        rollback()
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        errors = {
+            str(field): [str(m) for m in (found if isinstance(found, list) else [found])]
+            for field, found in messages.items()
+        }
+        return problem_response(
+            400,
+            title="Bad Request",
+            detail="The request has invalid fields; see 'errors'.",
+            slug="validation-error",
+            errors=errors,
+        )
+
     app.register_error_handler(DomainError, on_domain_error)
+    app.register_error_handler(ValidationError, on_invalid_form)
     app.register_error_handler(OperationalError, on_database_unavailable)
     app.register_error_handler(Exception, on_unexpected)

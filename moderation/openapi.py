@@ -4,8 +4,8 @@ some carry), and every operation lists the error statuses it can answer.
 flask-smorest declares its error responses as ``application/json`` and documents only the statuses a view names.
 A strict generated client then breaks on the main reader path (a 422 rejection carries ``comment_id`` and
 ``reasons``). This plugin adds, to every operation, the statuses that the shared machinery answers: 400 (invalid
-input), 413 (body too large), 415 (not JSON), 429 (rate limited), 503 (database unavailable), 401 for operations
-that need a moderator token, 404 for operations with path parameters, 405.
+input), 413 (body too large), 415 (not JSON), 429 (rate limited), 503 (database unavailable), 401 and 403 for
+operations that need a moderator token, 404 for operations with path parameters, 405.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class ErrorResponsesPlugin(BasePlugin):
                 extra.update(BODY)
             if operation.get("security"):
                 extra["401"] = "UNAUTHORIZED"
+                extra["403"] = "FORBIDDEN"  # an admin operation called with a moderator's token
             if path and "{" in path:
                 extra["404"] = "NOT_FOUND"
             for status, name in extra.items():

@@ -128,6 +128,15 @@ class Settings:
     ratelimit_post_comment: str = "10/minute;100/hour"
     #: Failed moderator authentications per client address before it must wait (even with a right token).
     ratelimit_auth_failures: str = "10/minute"
+    #: Failed web logins per client address and per account name before both must wait.
+    ratelimit_admin_login: str = "5/minute"
+    # The moderators' web app (/admin): server-side sessions.
+    #: A session ends after this long without a request ...
+    admin_session_idle_minutes: int = 120
+    #: ... and this long after the login, whatever happens.
+    admin_session_hours: int = 12
+    #: Session cookies are ``Secure`` (HTTPS only) outside KOMMENTARE_ENVIRONMENT=development unless turned off.
+    admin_cookie_secure: bool = True
     #: Reader reports per client address (each reporter counts once per comment, whatever the limit).
     ratelimit_report: str = "5/minute;30/hour"
     ratelimit_enabled: bool = True

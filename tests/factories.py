@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import Article
+from moderation.auth import Role
 from moderation.comments.models import Comment, CommentStatus
 from moderation.moderators.service import create_moderator
 
@@ -45,9 +46,10 @@ def make_comment(
     return comment
 
 
-def make_moderator(session: Session, name: str = "mod") -> str:
-    """Returns a valid bearer token."""
-    _, token = create_moderator(session=session, name=name, actor="test")
+def make_moderator(session: Session, name: str = "mod", role: Role = Role.ADMIN) -> str:
+    """Returns a valid bearer token (an admin's unless ``role`` says otherwise: most tests manage settings)."""
+    _, token = create_moderator(session=session, name=name, actor="test", role=role)
+    assert token is not None
     return token
 
 

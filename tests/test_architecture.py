@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"queue", "watchwords", "toxicity"}),
     frozenset({"campaigns"}),
     frozenset({"submission"}),
-    frozenset({"health"}),
+    frozenset({"health", "admin"}),
 )
 
 

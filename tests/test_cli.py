@@ -40,9 +40,12 @@ def test_webhooks_worker_once_attempts_due_deliveries(runner: FlaskCliRunner, cl
 
 
 def test_moderators_list_shows_state(runner: FlaskCliRunner) -> None:
-    runner.invoke(args=["moderators", "create", "anna"])
-    runner.invoke(args=["moderators", "create", "ben"])
+    runner.invoke(args=["moderators", "create", "anna", "--token"])
+    runner.invoke(args=["moderators", "create", "ben", "--token"])
     runner.invoke(args=["moderators", "revoke", "ben"])
     lines = runner.invoke(args=["moderators", "list"]).output.splitlines()
-    assert [line.split("\t")[:2] for line in lines] == [["anna", "active"], ["ben", "revoked"]]
+    assert [line.split("\t")[:3] for line in lines] == [
+        ["anna", "moderator", "active"],
+        ["ben", "moderator", "revoked"],
+    ]
     assert runner.invoke(args=["moderators", "revoke", "nobody"]).exit_code != 0

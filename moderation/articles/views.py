@@ -1,4 +1,4 @@
-"""``/api/v1/articles/{id}``: registration by the CMS (moderator token), public read."""
+"""``/api/v1/articles/{id}``: registration and settings by the CMS (an admin token), public read."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from moderation.articles.service import (
     register_article,
     set_thresholds,
 )
-from moderation.auth import current_actor, moderator_required
+from moderation.auth import admin_required, current_actor, moderator_required
 from moderation.extensions import current_session
 from moderation.http import Blueprint
 from moderation.state import current_thresholds
@@ -22,7 +22,7 @@ bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description=
 
 
 @bp.route("/<article_id>", methods=["PUT"])
-@moderator_required
+@admin_required
 @bp.arguments(ArticleInSchema)
 @bp.response(200, ArticleOutSchema, description="Updated.")
 @bp.alt_response(201, schema=ArticleOutSchema, description="Registered.")
@@ -50,7 +50,7 @@ def read_thresholds(article_id: str) -> ArticleThresholds:
 
 
 @bp.route("/<article_id>/thresholds", methods=["PUT"])
-@moderator_required
+@admin_required
 @bp.arguments(ThresholdsInSchema)
 @bp.response(200, ThresholdsOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])

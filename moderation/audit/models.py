@@ -38,6 +38,10 @@ class AuditAction(enum.StrEnum):
     MODEL_ROLLED_BACK = "model.rolled_back"
     MODERATOR_CREATED = "moderator.created"
     MODERATOR_REVOKED = "moderator.revoked"
+    MODERATOR_PASSWORD_SET = "moderator.password_set"
+    LOGGED_IN = "moderator.logged_in"
+    LOGGED_OUT = "moderator.logged_out"
+    LOGIN_FAILED = "moderator.login_failed"
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moderation.auth import current_actor, moderator_required
+from moderation.auth import admin_required, current_actor
 from moderation.extensions import current_session
 from moderation.http import Blueprint
 from moderation.state import current_settings
@@ -20,7 +20,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 
 
 @bp.route("", methods=["POST"])
-@moderator_required
+@admin_required
 @bp.arguments(EndpointInSchema)
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
@@ -34,7 +34,7 @@ def create(endpoint_input: EndpointInput) -> WebhookEndpoint:
 
 
 @bp.route("", methods=["GET"])
-@moderator_required
+@admin_required
 @bp.response(200, EndpointOutSchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
 def index() -> list[WebhookEndpoint]:
@@ -42,7 +42,7 @@ def index() -> list[WebhookEndpoint]:
 
 
 @bp.route("/<id:endpoint_id>", methods=["DELETE"])
-@moderator_required
+@admin_required
 @bp.response(204)
 @bp.doc(security=[{"bearerAuth": []}])
 def disable(endpoint_id: int) -> None:
@@ -50,7 +50,7 @@ def disable(endpoint_id: int) -> None:
 
 
 @bp.route("/<id:endpoint_id>/deliveries", methods=["GET"])
-@moderator_required
+@admin_required
 @bp.response(200, DeliverySchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
 def deliveries(endpoint_id: int) -> list[Delivery]:

@@ -43,11 +43,11 @@ def test_revoked_token_is_refused(client: FlaskClient, token: str, runner: Any) 
 
 
 def test_cli_creates_a_working_token_shown_once(client: FlaskClient, runner: Any, session: Any) -> None:
-    result = runner.invoke(args=["moderators", "create", "redaktion"])
+    result = runner.invoke(args=["moderators", "create", "redaktion", "--token"])
     assert result.exit_code == 0, result.output
     new_token = result.output.strip().splitlines()[-1]
     assert client.get(f"{Q}/queue", headers=auth(new_token)).status_code == 200
-    assert runner.invoke(args=["moderators", "create", "redaktion"]).exit_code != 0
+    assert runner.invoke(args=["moderators", "create", "redaktion", "--token"]).exit_code != 0
     from moderation.moderators.models import Moderator
 
     stored = session.scalar(select(Moderator).where(Moderator.name == "redaktion"))

@@ -1,0 +1,165 @@
+"""``/admin``: the moderators' web app (server-rendered pages, a small script for keys and live counts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, url_for
+from marshmallow import EXCLUDE
+
+from moderation.admin import login as login_service
+from moderation.admin.guard import SESSION_COOKIE, current_admin, page, refuse, session_policy, wants_json
+from moderation.admin.i18n import LANG_COOKIE, pick_language, translator
+from moderation.admin.presenters import highlight, score_rows
+from moderation.admin.schemas import DecisionFormSchema, LoginSchema, QueueFilterSchema
+from moderation.admin.service import TABS, queue_view, tab_counts
+from moderation.audit.schemas import AuditQuerySchema
+from moderation.audit.service import list_entries
+from moderation.auth import Role
+from moderation.extensions import current_session
+from moderation.moderators.service import list_moderators
+from moderation.queue.reasons import RejectReason
+from moderation.queue.service import decide
+from moderation.state import current_settings
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
+ADMIN_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@bp.before_request
+def _language() -> None:
+    g.lang = pick_language(request)
+    g.t = translator(g.lang)
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Moderators' pages are never cached, framed, or given another page's scripts; the language choice sticks."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = ADMIN_POLICY
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.args.get("lang") == g.get("lang"):
+        response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 86400, samesite="Lax", path="/admin")
+    return response
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"t": g.t, "lang": g.lang, "highlight": highlight, "score_rows": score_rows, "reasons": list(RejectReason)}
+
+
+def _cookie_secure() -> bool:
+    settings = current_settings()
+    return settings.admin_cookie_secure and settings.environment != "development"
+
+
+@bp.route("/login", methods=["GET"])
+def login() -> Any:
+    token = login_service.new_login_token()
+    response = Response(render_template("admin/login.html", csrf_token=token, next=request.args.get("next", "")))
+    response.set_cookie(
+        login_service.LOGIN_CSRF_COOKIE,
+        token,
+        max_age=3600,
+        httponly=True,
+        samesite="Strict",
+        secure=_cookie_secure(),
+        path="/admin",
+    )
+    return response
+
+
+@bp.route("/login", methods=["POST"])
+def login_submit() -> Any:
+    form = LoginSchema().load(request.form)
+    try:
+        cookie = login_service.log_in(
+            session=current_session(),
+            username=form.username,
+            password=form.password,
+            address=request.remote_addr or "unknown",
+            csrf=(request.cookies.get(login_service.LOGIN_CSRF_COOKIE), request.form.get("csrf_token")),
+            policy=session_policy(),
+            limit=current_settings().ratelimit_admin_login,
+        )
+    except login_service.LoginThrottled:
+        return render_template(
+            "admin/login.html",
+            error="login.throttled",
+            csrf_token=request.form.get("csrf_token", ""),
+            next=form.next_url,
+        ), 429
+    except login_service.LoginFailed:
+        return render_template(
+            "admin/login.html", error="login.failed", csrf_token=request.form.get("csrf_token", ""), next=form.next_url
+        ), 401
+    response = redirect(form.next_url)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="Strict",
+        secure=_cookie_secure(),
+        path="/admin",
+        max_age=int(session_policy().absolute.total_seconds()),
+    )
+    response.delete_cookie(login_service.LOGIN_CSRF_COOKIE, path="/admin")
+    return response
+
+
+@bp.route("/logout", methods=["POST"])
+@page()
+def logout() -> Any:
+    login_service.log_out(
+        session=current_session(), cookie=request.cookies.get(SESSION_COOKIE), name=current_admin().principal.name
+    )
+    response = redirect(url_for("admin.login"))
+    response.delete_cookie(SESSION_COOKIE, path="/admin")
+    return response
+
+
+@bp.route("/", methods=["GET"])
+@page()
+def queue() -> Any:
+    view = queue_view(session=current_session(), query=QueueFilterSchema().load(request.args))
+    return render_template("admin/queue.html", view=view, tabs=TABS, me=current_admin())
+
+
+@bp.route("/counts", methods=["GET"])
+@page()
+def counts() -> Any:
+    return jsonify({state.value: count for state, count in tab_counts(current_session()).items()})
+
+
+@bp.route("/comments/<int:comment_id>/decision", methods=["POST"])
+@page()
+def decision(comment_id: int) -> Any:
+    choice = DecisionFormSchema().load(request.form)
+    comment = decide(
+        session=current_session(), comment_id=comment_id, decision=choice, moderator_name=current_admin().principal.name
+    )
+    if wants_json():
+        return jsonify({"id": comment.id, "status": comment.status.value})
+    return redirect(request.form.get("back") or url_for("admin.queue"))
+
+
+@bp.route("/audit", methods=["GET"])
+@page()
+def audit() -> Any:
+    query = AuditQuerySchema(unknown=EXCLUDE).load(request.args)
+    entries = list_entries(session=current_session(), query=query)
+    return render_template("admin/audit.html", entries=entries, query=query, me=current_admin())
+
+
+@bp.route("/moderators", methods=["GET"])
+@page(Role.ADMIN)
+def moderators() -> Any:
+    return render_template(
+        "admin/moderators.html", accounts=list_moderators(session=current_session()), me=current_admin()
+    )
+
+
+__all__ = ["bp", "refuse"]

@@ -1,0 +1,125 @@
+"""End-to-end: the moderators' web app in a real Chromium against the real app, keyboard first.
+
+Screenshots of what moderators see go to ``docs/screenshots/`` (the README shows them).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from moderation.audit.models import AuditAction, AuditEntry
+from moderation.auth import Role
+from moderation.comments.models import Comment, CommentStatus
+from moderation.demo.content import DEMO_ARTICLE_ID
+from tests.admin.helpers import PASSWORD, make_person
+from tests.factories import make_comment
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Python package 'playwright' not installed (pip install playwright)"
+).expect
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    return {"demo_page": True, "admin_cookie_secure": False}  # the live server speaks plain HTTP on loopback
+
+
+def held(session: Any, body: str, hits: list[dict[str, Any]]) -> Comment:
+    comment = make_comment(session, article_id=DEMO_ARTICLE_ID, body=body, status=CommentStatus.PENDING)
+    comment.rule_hits = hits
+    comment.reasons = [{"code": "watchword", "rule_id": hits[0]["rule_id"], "message": "Bitte ohne Beleidigungen."}]
+    comment.toxicity_scores = {"toxicity": 0.62, "insult": 0.58}
+    comment.thresholds = {"toxicity": {"hold": 0.5, "reject": 0.95}, "insult": {"hold": 0.5, "reject": 0.95}}
+    comment.model_id = "bundled:kommentare-small"
+    session.commit()
+    return comment
+
+
+def hit(body: str, word: str) -> dict[str, Any]:
+    start = body.index(word)
+    return {
+        "rule_id": "watchword:de:vollidiot",
+        "action": "hold",
+        "start": start,
+        "end": start + len(word),
+        "match": word,
+        "weight": 1.0,
+    }
+
+
+def login(page: Any, live_server: str, name: str) -> None:
+    page.goto(f"{live_server}/admin/")
+    page.get_by_label("Benutzername").fill(name)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name=re.compile("Kommentare"))).to_be_visible()
+
+
+def test_keyboard_moderation_from_login_to_audit(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    first_body = "Gute Recherche, aber du bist ein Vollidiot."
+    first = held(session, first_body, [hit(first_body, "Vollidiot")])
+    second_body = "Halt die Klappe, du Vollidiot, und lies erst mal."
+    second = held(session, second_body, [hit(second_body, "Vollidiot")])
+    login(page, live_server, "petra")
+
+    item = page.locator(f'[data-comment-id="{first.id}"]')
+    expect(item.locator("mark.hit")).to_have_text("Vollidiot")
+    expect(page.locator('[data-count="pending"]')).to_have_text("2")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "admin-queue-de.png"), full_page=True)
+
+    page.keyboard.press("j")
+    expect(item).to_be_focused()
+    page.keyboard.press("a")
+    expect(item).to_have_count(0)
+    other = page.locator(f'[data-comment-id="{second.id}"]')
+    expect(other).to_be_focused()  # the decision moved focus to the next item
+    expect(page.locator('[data-count="pending"]')).to_have_text("1")
+
+    page.keyboard.press("r")
+    dialog = page.get_by_role("dialog", name="Grund der Ablehnung")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Beleidigung").check()
+    dialog.get_by_role("button", name="Ablehnen").press("Enter")
+    expect(other).to_have_count(0)
+
+    session.expire_all()
+    assert session.get(Comment, first.id).status is CommentStatus.PUBLISHED
+    assert session.get(Comment, second.id).status is CommentStatus.REJECTED
+    page.goto(f"{live_server}/admin/audit")
+    expect(page.locator('[data-audit-action="comment.rejected"]')).to_contain_text("insult")
+    expect(page.locator('[data-audit-action="comment.approved"]')).to_contain_text("moderator:petra")
+    actions = set(session.scalars(select(AuditEntry.action)))
+    assert {AuditAction.COMMENT_APPROVED, AuditAction.COMMENT_REJECTED, AuditAction.LOGGED_IN} <= actions
+
+
+def test_keys_help_and_english(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    body = "Du bist ein Vollidiot."
+    held(session, body, [hit(body, "Vollidiot")])
+    login(page, live_server, "petra")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("link", name=re.compile("Pending"))).to_be_visible()
+    page.locator("main").focus()
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "admin-keys-en.png"))
+
+
+def test_a_moderator_is_refused_admin_pages(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    make_person(session, "chefin", Role.ADMIN)
+    login(page, live_server, "petra")
+    expect(page.get_by_role("link", name="Moderatoren")).to_have_count(0)
+    response = page.goto(f"{live_server}/admin/moderators")
+    assert response.status == 403
+    expect(page.get_by_role("heading")).to_contain_text("Administratoren")
