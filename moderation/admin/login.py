@@ -28,12 +28,14 @@ class LoginThrottled(DomainError):
     status = 429
     slug = "rate-limited"
     title = "Too many failed logins"
+    message_key = "login.throttled"
 
 
 class LoginFailed(DomainError):
     status = 401
     slug = "unauthorized"
     title = "Wrong username or password"
+    message_key = "login.failed"
 
 
 def new_login_token() -> str:

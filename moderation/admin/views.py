@@ -8,7 +8,7 @@ from flask import Blueprint, Response, g, jsonify, redirect, render_template, re
 from marshmallow import EXCLUDE
 
 from moderation.admin import login as login_service
-from moderation.admin.guard import SESSION_COOKIE, current_admin, page, refuse, session_policy, wants_json
+from moderation.admin.guard import SESSION_COOKIE, current_admin, page, session_policy, wants_json
 from moderation.admin.i18n import LANG_COOKIE, pick_language, translator
 from moderation.admin.presenters import highlight, score_rows
 from moderation.admin.schemas import DecisionFormSchema, LoginSchema, QueueFilterSchema
@@ -85,17 +85,10 @@ def login_submit() -> Any:
             policy=session_policy(),
             limit=current_settings().ratelimit_admin_login,
         )
-    except login_service.LoginThrottled:
-        return render_template(
-            "admin/login.html",
-            error="login.throttled",
-            csrf_token=request.form.get("csrf_token", ""),
-            next=form.next_url,
-        ), 429
-    except login_service.LoginFailed:
-        return render_template(
-            "admin/login.html", error="login.failed", csrf_token=request.form.get("csrf_token", ""), next=form.next_url
-        ), 401
+    except (login_service.LoginThrottled, login_service.LoginFailed) as refused:
+        token = request.form.get("csrf_token", "")
+        page_ = render_template("admin/login.html", error=refused.message_key, csrf_token=token, next=form.next_url)
+        return page_, refused.status
     response = redirect(form.next_url)
     response.set_cookie(
         SESSION_COOKIE,
@@ -160,6 +153,3 @@ def moderators() -> Any:
     return render_template(
         "admin/moderators.html", accounts=list_moderators(session=current_session()), me=current_admin()
     )
-
-
-__all__ = ["bp", "refuse"]
