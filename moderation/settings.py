@@ -137,6 +137,8 @@ class Settings:
     admin_session_hours: int = 12
     #: Session cookies are ``Secure`` (HTTPS only) outside KOMMENTARE_ENVIRONMENT=development unless turned off.
     admin_cookie_secure: bool = True
+    #: A decision in the queue is sent this many seconds after the key press, so ``u`` can still take it back.
+    admin_undo_seconds: int = 5
     #: Reader reports per client address (each reporter counts once per comment, whatever the limit).
     ratelimit_report: str = "5/minute;30/hour"
     ratelimit_enabled: bool = True

@@ -77,3 +77,50 @@ def test_sqlite_connections_use_wal_without_an_fsync_per_commit(app: Flask, sess
     with db.engine.connect() as connection:
         pragmas = [connection.scalar(sa.text(f"PRAGMA {name}")) for name in ("journal_mode", "synchronous")]
     assert pragmas == ["wal", 1]  # synchronous 1 = NORMAL
+
+
+def test_queue_workflow_upgrade_backfills_flags_languages_and_reason_codes(tmp_path: Any) -> None:
+    """0007 derives the new columns from what comments stored before it: a flag was only its reasons."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app({"database_url": f"sqlite:///{tmp_path / 'live.db'}", "toxicity_model": "none"})
+    flag = '[{"code": "rule", "rule_id": "narrative.kyiv_regime", "message": "m"}]'
+    rows = [  # id, status, reasons, moderated_by, body
+        (1, "published", flag, None, "Das Kiewer Regime ist schuld, sagt er."),
+        (2, "published", flag, "petra", "Das Kiewer Regime ist schuld, sagt sie."),
+        (3, "published", "[]", None, "This is what the government always does."),
+        (4, "pending", '[{"code": "model_timeout", "message": "m"}]', None, "Киевский режим виноват во всём."),
+    ]
+    with app.app_context():
+        upgrade(revision="0006_moderator_logins")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO articles (id, comments_open, created_at, updated_at)"
+                    " VALUES ('a', 1, '2026-01-01', '2026-01-01')"
+                )
+            )
+            for comment_id, status, reasons, moderated_by, body in rows:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO comments (id, article_id, depth, author_name, body, status, reasons, rule_hits,"
+                        " open_reports, created_at, moderated_by) VALUES (:id, 'a', 0, 'A', :body, :status,"
+                        " :reasons, '[]', 0, '2026-01-01', :by)"
+                    ),
+                    {"id": comment_id, "body": body, "status": status, "reasons": reasons, "by": moderated_by},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            found = connection.execute(
+                sa.text("SELECT id, flagged, language, reason_codes FROM comments ORDER BY id")
+            ).all()
+        db.engine.dispose()
+    assert [tuple(row) for row in found] == [
+        (1, True, "de", " rule "),
+        (2, False, "de", " rule "),
+        (3, False, "en", " "),
+        (4, False, "ru", " model_timeout "),
+    ]

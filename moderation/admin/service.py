@@ -4,17 +4,21 @@ log and the accounts. Decisions go through the queue feature, the same use case 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.admin.presenters import History
+from moderation.campaigns.minhash import jaccard, shingles_of
+from moderation.campaigns.service import CampaignDetail, campaign_detail
 from moderation.comments.models import Comment, CommentStatus
 from moderation.pagination import Page
-from moderation.queue.service import QueueItem, QueueQuery, QueueState, list_queue
+from moderation.queue.claims import live_claims
+from moderation.queue.service import QueueItem, QueueQuery, QueueState, in_state, list_queue
 
-TABS = (QueueState.PENDING, QueueState.REPORTED, QueueState.REJECTED, QueueState.PUBLISHED)
+TABS = (QueueState.PENDING, QueueState.REPORTED, QueueState.FLAGGED, QueueState.REJECTED, QueueState.PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -23,25 +27,29 @@ class QueueView:
     counts: dict[QueueState, int]
     page: Page[QueueItem]
     histories: dict[tuple[str, str | None], History]
+    #: Live soft claims on the page's comments: comment id to the moderator holding it.
+    claims: dict[int, str]
 
     def history_of(self, comment: Comment) -> History:
         return self.histories.get((comment.author_name, comment.email), History({}))
 
 
-def queue_view(*, session: Session, query: QueueQuery) -> QueueView:
+def queue_view(*, session: Session, query: QueueQuery, now: datetime) -> QueueView:
+    """A page of a tab with the counts of all tabs, the authors' histories and who is looking at what."""
     page = list_queue(session=session, query=query)
-    accounts = {(item.comment.author_name, item.comment.email) for item in page.items}
-    return QueueView(query.state, tab_counts(session), page, histories(session, sorted(accounts, key=str)))
+    accounts = sorted({(item.comment.author_name, item.comment.email) for item in page.items}, key=str)
+    claims = live_claims(session=session, comment_ids=[item.comment.id for item in page.items], now=now)
+    return QueueView(query.state, tab_counts(session), page, histories(session, accounts), claims)
 
 
 def tab_counts(session: Session) -> dict[QueueState, int]:
-    """Comments per tab in two grouped queries (the tabs show them live)."""
+    """Comments per tab in three queries (the tabs show them live)."""
     rows = session.execute(select(Comment.status, func.count()).group_by(Comment.status))
     by_status: dict[CommentStatus, int] = {status: int(count) for status, count in rows}
-    reported = session.scalar(
-        select(func.count()).where(Comment.open_reports > 0, Comment.status != CommentStatus.REJECTED)
-    )
-    counts: dict[QueueState, int] = {QueueState.REPORTED: int(reported or 0)}
+    counts = {
+        state: int(session.scalar(select(func.count()).where(in_state(state))) or 0)
+        for state in (QueueState.REPORTED, QueueState.FLAGGED)
+    }
     for state in (QueueState.PENDING, QueueState.REJECTED, QueueState.PUBLISHED):
         counts[state] = by_status.get(CommentStatus(state.value), 0)
     return counts
@@ -65,3 +73,44 @@ def histories(session: Session, accounts: Sequence[tuple[str, str | None]]) -> d
     for name, email, status, count in session.execute(query.where(or_(*conditions))):
         grouped.setdefault((name, email), {})[status.value] = int(count)
     return {account: History(counts) for account, counts in grouped.items()}
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """The queue's periodic refresh: the new items (in ``view``) and every live claim in the tab."""
+
+    view: QueueView
+    claims: dict[int, str]
+
+
+def live_update(*, session: Session, query: QueueQuery, now: datetime) -> LiveUpdate:
+    view = queue_view(session=session, query=replace(query, limit=20), now=now)
+    claimed = session.execute(
+        select(Comment.id, Comment.claimed_by).where(
+            in_state(query.state), Comment.claimed_by.is_not(None), Comment.claimed_until >= now
+        )
+    )
+    return LiveUpdate(view, {comment_id: name for comment_id, name in claimed if name is not None})
+
+
+@dataclass(frozen=True)
+class Member:
+    comment: Comment
+    #: Exact shingle Jaccard similarity to the campaign's first comment (1.0 for the first itself).
+    similarity: float
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    detail: CampaignDetail
+    members: list[Member]
+
+
+def campaign_view(*, session: Session, campaign_id: int) -> CampaignView:
+    """The campaign's comments side by side, each with how close it is to the first (usually the template)."""
+    detail = campaign_detail(session=session, campaign_id=campaign_id)
+    if not detail.comments:
+        return CampaignView(detail, [])
+    template = shingles_of(detail.comments[0].body)
+    members = [Member(c, round(jaccard(template, shingles_of(c.body)), 3)) for c in detail.comments]
+    return CampaignView(detail, members)

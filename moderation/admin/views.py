@@ -11,16 +11,26 @@ from moderation.admin import login as login_service
 from moderation.admin.guard import SESSION_COOKIE, current_admin, page, session_policy, wants_json
 from moderation.admin.i18n import LANG_COOKIE, pick_language, translator
 from moderation.admin.presenters import highlight, score_rows
-from moderation.admin.schemas import DecisionFormSchema, LoginSchema, QueueFilterSchema
-from moderation.admin.service import TABS, queue_view, tab_counts
+from moderation.admin.schemas import (
+    BulkDecisionSchema,
+    CampaignFilterSchema,
+    DecisionFormSchema,
+    LoginSchema,
+    QueueFilterSchema,
+)
+from moderation.admin.service import TABS, campaign_view, live_update, queue_view, tab_counts
 from moderation.audit.schemas import AuditQuerySchema
 from moderation.audit.service import list_entries
 from moderation.auth import Role
+from moderation.campaigns.service import decide_campaign, list_campaigns
 from moderation.extensions import current_session
+from moderation.language import Language
 from moderation.moderators.service import list_moderators
+from moderation.queue import claims
 from moderation.queue.reasons import RejectReason
-from moderation.queue.service import decide
+from moderation.queue.service import ReasonFilter, decide, decide_many
 from moderation.state import current_settings
+from moderation.types import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 ADMIN_POLICY = (
@@ -48,7 +58,16 @@ def _private(response: Response) -> Response:
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"t": g.t, "lang": g.lang, "highlight": highlight, "score_rows": score_rows, "reasons": list(RejectReason)}
+    return {
+        "t": g.t,
+        "lang": g.lang,
+        "highlight": highlight,
+        "score_rows": score_rows,
+        "reasons": list(RejectReason),
+        "reason_filters": list(ReasonFilter),
+        "languages": list(Language),
+        "undo_seconds": current_settings().admin_undo_seconds,
+    }
 
 
 def _cookie_secure() -> bool:
@@ -117,14 +136,93 @@ def logout() -> Any:
 @bp.route("/", methods=["GET"])
 @page()
 def queue() -> Any:
-    view = queue_view(session=current_session(), query=QueueFilterSchema().load(request.args))
-    return render_template("admin/queue.html", view=view, tabs=TABS, me=current_admin())
+    query = QueueFilterSchema().load(request.args)
+    view = queue_view(session=current_session(), query=query, now=utcnow())
+    return render_template("admin/queue.html", view=view, tabs=TABS, me=current_admin(), filters=request.args)
 
 
 @bp.route("/counts", methods=["GET"])
 @page()
 def counts() -> Any:
     return jsonify({state.value: count for state, count in tab_counts(current_session()).items()})
+
+
+@bp.route("/live", methods=["GET"])
+@page()
+def live() -> Any:
+    """What changed since the page was drawn: counts, who claims what, and the new items ready to insert."""
+    query = QueueFilterSchema().load(request.args)
+    update = live_update(session=current_session(), query=query, now=utcnow())
+    items = render_template("admin/_items.html", view=update.view, me=current_admin())
+    return jsonify(
+        {
+            "counts": {state.value: n for state, n in update.view.counts.items()},
+            "claims": {str(comment_id): name for comment_id, name in update.claims.items()},
+            "new": [item.comment.id for item in update.view.page.items],
+            "html": items,
+        }
+    )
+
+
+@bp.route("/comments/<int:comment_id>/claim", methods=["POST"])
+@page()
+def claim(comment_id: int) -> Any:
+    taken = claims.claim(
+        session=current_session(), comment_id=comment_id, moderator_name=current_admin().principal.name, now=utcnow()
+    )
+    return jsonify({"id": taken.comment_id, "claimed_by": taken.moderator, "until": taken.until.isoformat()})
+
+
+@bp.route("/comments/<int:comment_id>/release", methods=["POST"])
+@page()
+def release(comment_id: int) -> Any:
+    claims.release(session=current_session(), comment_id=comment_id, moderator_name=current_admin().principal.name)
+    return jsonify({"id": comment_id, "claimed_by": None})
+
+
+@bp.route("/bulk", methods=["POST"])
+@page()
+def bulk() -> Any:
+    chosen = BulkDecisionSchema().load(request.form)
+    decided = decide_many(
+        session=current_session(),
+        comment_ids=chosen.comment_ids,
+        decision=chosen.decision,
+        moderator_name=current_admin().principal.name,
+    )
+    if wants_json():
+        return jsonify({"items": [{"id": c.id, "status": c.status.value} for c in decided]})
+    return redirect(request.form.get("back") or url_for("admin.queue"))
+
+
+@bp.route("/campaigns", methods=["GET"])
+@page()
+def campaigns() -> Any:
+    query = CampaignFilterSchema().load(request.args)
+    found = list_campaigns(session=current_session(), query=query)
+    return render_template("admin/campaigns.html", page_=found, me=current_admin(), filters=request.args)
+
+
+@bp.route("/campaigns/<int:campaign_id>", methods=["GET"])
+@page()
+def campaign(campaign_id: int) -> Any:
+    view = campaign_view(session=current_session(), campaign_id=campaign_id)
+    return render_template("admin/campaign.html", view=view, me=current_admin())
+
+
+@bp.route("/campaigns/<int:campaign_id>/decision", methods=["POST"])
+@page()
+def campaign_decision(campaign_id: int) -> Any:
+    choice = DecisionFormSchema().load(request.form)
+    detail = decide_campaign(
+        session=current_session(),
+        campaign_id=campaign_id,
+        decision=choice,
+        moderator_name=current_admin().principal.name,
+    )
+    if wants_json():
+        return jsonify({"id": detail.campaign.id, "status": detail.campaign.status.value})
+    return redirect(url_for("admin.campaign", campaign_id=campaign_id))
 
 
 @bp.route("/comments/<int:comment_id>/decision", methods=["POST"])

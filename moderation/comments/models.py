@@ -27,6 +27,7 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_comments_article_status_created", "article_id", "status", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_needs_rescore", "needs_rescore", "id"),
+        Index("ix_comments_status_flagged", "status", "flagged", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,5 +60,15 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     moderated_by: Mapped[str | None] = mapped_column(String(100))
     #: The campaign (same text, URL or burst across accounts) this comment belongs to; moderators decide in bulk.
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    #: Published with a flag (a weak narrative, a quoted one): a moderator should look; cleared by a decision.
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: ``moderation.language.guess_language`` of the body (de, en, ru, uk, und), for the queue's filter.
+    language: Mapped[str | None] = mapped_column(String(8))
+    #: The reason codes of ``reasons``, space-separated with a space at both ends (" rule toxicity "), so the
+    #: queue filters by reason with a plain LIKE on SQLite and PostgreSQL alike.
+    reason_codes: Mapped[str] = mapped_column(String(300), default=" ", server_default=" ")
+    #: A soft claim: the moderator looking at this comment now, shown to the others until ``claimed_until``.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     article: Mapped[Article] = relationship()

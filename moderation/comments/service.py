@@ -17,6 +17,7 @@ from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.comments.models import Comment, CommentStatus
 from moderation.errors import NotFound
+from moderation.language import guess_language
 from moderation.verdicts import Action, Verdict
 from moderation.webhooks.events import Subscription, emit
 from moderation.webhooks.models import EventType
@@ -62,6 +63,15 @@ def apply_verdict(comment: Comment, verdict: Verdict) -> None:
     comment.wordlist_version = verdict.wordlist_version
     comment.thresholds = verdict.thresholds
     comment.needs_rescore = verdict.needs_rescore
+    comment.flagged = verdict.action is Action.FLAG
+    comment.reason_codes = reason_codes(comment.reasons)
+    comment.language = guess_language(comment.body).value
+
+
+def reason_codes(reasons: Sequence[dict[str, Any]]) -> str:
+    """The codes of ``reasons`` in the form ``Comment.reason_codes`` stores (see there)."""
+    codes = sorted({str(reason.get("code", "")) for reason in reasons} - {""})
+    return f" {' '.join(codes)} " if codes else " "
 
 
 def comment_payload(comment: Comment) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
@@ -9,8 +10,9 @@ from marshmallow import Schema, fields, post_load, validate
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import ReasonSchema
 from moderation.http import Text
+from moderation.language import Language
 from moderation.pagination import PageQuerySchema, legacy_id_cursor, legacy_id_field
-from moderation.queue.service import Decision, DecisionAction, QueueQuery, QueueState, queue_order
+from moderation.queue.service import Decision, DecisionAction, QueueQuery, QueueState, ReasonFilter, queue_order
 from moderation.reports.models import ReportReason, ReportResolution
 
 
@@ -42,6 +44,8 @@ class ModeratorCommentSchema(Schema):
     wordlist_version = fields.String(allow_none=True)
     thresholds = fields.Dict(allow_none=True)
     open_reports = fields.Integer()
+    flagged = fields.Boolean(metadata={"description": "Published with a flag; cleared by a moderator's decision."})
+    language = fields.String(allow_none=True, metadata={"description": "Guessed: de, en, ru, uk or und."})
     created_at = fields.DateTime()
     moderated_at = fields.DateTime(allow_none=True)
     moderated_by = fields.String(allow_none=True)
@@ -69,13 +73,32 @@ class QueuePageSchema(Schema):
 class QueueQuerySchema(PageQuerySchema):
     state = fields.Enum(QueueState, by_value=True, load_default=QueueState.PENDING)
     article_id = fields.String(load_default=None, validate=validate.Length(max=128))
+    reason = fields.Enum(ReasonFilter, by_value=True, load_default=None)
+    language = fields.Enum(Language, by_value=True, load_default=None)
+    since = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    until = fields.AwareDateTime(load_default=None, default_timezone=UTC, metadata={"description": "Exclusive."})
+    q = Text(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Case-insensitive substring of the body or the author's name."},
+    )
     after = legacy_id_field()
 
     @post_load
     def _to_query(self, data: dict[str, Any], **_: Any) -> QueueQuery:
         state = data["state"]
         cursor = data["cursor"] or legacy_id_cursor(queue_order(state).tag, data["after"] or None)
-        return QueueQuery(state=state, article_id=data["article_id"], cursor=cursor, limit=data["limit"])
+        return QueueQuery(
+            state=state,
+            article_id=data["article_id"],
+            cursor=cursor,
+            limit=data["limit"],
+            reason=data["reason"],
+            language=data["language"],
+            since=data["since"],
+            until=data["until"],
+            text=data["q"],
+        )
 
 
 class DecisionSchema(Schema):

@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation.actors import moderator_actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, audit_comment, get_comment
+from moderation.language import Language
 from moderation.pagination import Order, Page, fetch_page
 from moderation.reports.models import Report, ReportResolution
 from moderation.types import utcnow
+from moderation.verdicts import ReasonCode
 from moderation.webhooks.models import EventType
+
+#: "A stage failed" reasons, filtered together as ``unavailable``.
+UNAVAILABLE_CODES = tuple(code.value for code in ReasonCode if code.value.endswith(("_unavailable", "_timeout")))
 
 
 class QueueState(enum.StrEnum):
     PENDING = "pending"
     REPORTED = "reported"
+    #: Published with a flag (see ``Comment.flagged``), waiting for a moderator's look.
+    FLAGGED = "flagged"
     REJECTED = "rejected"
     PUBLISHED = "published"
+
+
+class ReasonFilter(enum.StrEnum):
+    """What moderators filter the queue by: a stage's reason code, or open reader reports."""
+
+    RULE = "rule"
+    TOXICITY = "toxicity"
+    CAMPAIGN = "campaign"
+    REPORTS = "reports"
+    UNAVAILABLE = "unavailable"
 
 
 class DecisionAction(enum.StrEnum):
@@ -51,6 +69,14 @@ class QueueQuery:
     article_id: str | None = None
     cursor: str | None = None
     limit: int = 50
+    reason: ReasonFilter | None = None
+    language: Language | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    #: Case-insensitive substring of the body or the author's name.
+    text: str | None = None
+    #: Only comments with a larger id (the live update asks for what arrived after the newest it shows).
+    newer_than: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,7 @@ class QueueItem:
 _ORDERS = {
     QueueState.PENDING: Order("queue", (Comment.id,), descending=False),
     QueueState.REPORTED: Order("queue", (Comment.id,), descending=False),
+    QueueState.FLAGGED: Order("queue", (Comment.id,), descending=False),
     QueueState.REJECTED: Order("archive", (Comment.id,), descending=True),
     QueueState.PUBLISHED: Order("archive", (Comment.id,), descending=True),
 }
@@ -72,18 +99,46 @@ def queue_order(state: QueueState) -> Order:
     return _ORDERS[state]
 
 
+def in_state(state: QueueState) -> ColumnElement[bool]:
+    """The condition that puts a comment in a tab (the tab counts use the same ones)."""
+    if state is QueueState.REPORTED:
+        return (Comment.open_reports > 0) & (Comment.status != CommentStatus.REJECTED)
+    if state is QueueState.FLAGGED:
+        return (Comment.status == CommentStatus.PUBLISHED) & Comment.flagged.is_(True)
+    return Comment.status == CommentStatus(state.value)
+
+
+def _filters(query: QueueQuery) -> list[ColumnElement[bool]]:
+    conditions = [in_state(query.state)]
+    if query.article_id is not None:
+        conditions.append(Comment.article_id == query.article_id)
+    if query.reason is ReasonFilter.REPORTS:
+        conditions.append(Comment.open_reports > 0)
+    elif query.reason is not None:
+        codes = UNAVAILABLE_CODES if query.reason is ReasonFilter.UNAVAILABLE else (query.reason.value,)
+        conditions.append(or_(*(Comment.reason_codes.contains(f" {code} ", autoescape=True) for code in codes)))
+    if query.language is not None:
+        conditions.append(Comment.language == query.language.value)
+    if query.since is not None:
+        conditions.append(Comment.created_at >= query.since)
+    if query.until is not None:
+        conditions.append(Comment.created_at < query.until)
+    if query.text:
+        needle = query.text.lower()
+        conditions.append(
+            func.lower(Comment.body).contains(needle, autoescape=True)
+            | func.lower(Comment.author_name).contains(needle, autoescape=True)
+        )
+    if query.newer_than is not None:
+        conditions.append(Comment.id > query.newer_than)
+    return conditions
+
+
 def list_queue(*, session: Session, query: QueueQuery) -> Page[QueueItem]:
     """One page of the queue with each comment's reader reports (two queries)."""
-    comments = select(Comment)
-    if query.state is QueueState.REPORTED:
-        comments = comments.where(Comment.open_reports > 0, Comment.status != CommentStatus.REJECTED)
-    else:
-        comments = comments.where(Comment.status == CommentStatus(query.state.value))
-    if query.article_id is not None:
-        comments = comments.where(Comment.article_id == query.article_id)
     page = fetch_page(
         session,
-        comments,
+        select(Comment).where(*_filters(query)),
         order=_ORDERS[query.state],
         cursor=query.cursor,
         limit=query.limit,
@@ -99,6 +154,16 @@ def decide(*, session: Session, comment_id: int, decision: Decision, moderator_n
     apply_decision(session, comment=comment, decision=decision, moderator_name=moderator_name)
     session.commit()
     return comment
+
+
+def decide_many(*, session: Session, comment_ids: list[int], decision: Decision, moderator_name: str) -> list[Comment]:
+    """One decision for several comments in one transaction (the queue's bulk select); each is audited and
+    announced exactly like a single decision. An unknown id refuses the whole batch: nothing is half done."""
+    comments = [get_comment(session, comment_id) for comment_id in dict.fromkeys(comment_ids)]
+    for comment in comments:
+        apply_decision(session, comment=comment, decision=decision, moderator_name=moderator_name)
+    session.commit()
+    return comments
 
 
 def apply_decision(
@@ -118,6 +183,8 @@ def apply_decision(
     comment.moderated_at = utcnow()
     comment.moderated_by = moderator_name
     comment.needs_rescore = False
+    comment.flagged = False
+    comment.claimed_by = comment.claimed_until = None
     resolved = _resolve_reports(session, comment, action.report_resolution)
     audit_comment(
         session,

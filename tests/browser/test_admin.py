@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from moderation.audit.models import AuditAction, AuditEntry
 from moderation.auth import Role
+from moderation.campaigns.models import Campaign, CampaignKind
 from moderation.comments.models import Comment, CommentStatus
 from moderation.demo.content import DEMO_ARTICLE_ID
 from tests.admin.helpers import PASSWORD, make_person
@@ -29,7 +30,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    return {"demo_page": True, "admin_cookie_secure": False}  # the live server speaks plain HTTP on loopback
+    # The live server speaks plain HTTP on loopback; decisions go out one second after the key (the undo window).
+    return {"demo_page": True, "admin_cookie_secure": False, "admin_undo_seconds": 1}
 
 
 def held(session: Any, body: str, hits: list[dict[str, Any]]) -> Comment:
@@ -123,3 +125,109 @@ def test_a_moderator_is_refused_admin_pages(page: Any, live_server: str, session
     response = page.goto(f"{live_server}/admin/moderators")
     assert response.status == 403
     expect(page.get_by_role("heading")).to_contain_text("Administratoren")
+
+
+def test_undo_takes_a_decision_back_before_it_is_sent(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    body = "Du bist ein Vollidiot."
+    comment = held(session, body, [hit(body, "Vollidiot")])
+    login(page, live_server, "petra")
+    item = page.locator(f'[data-comment-id="{comment.id}"]')
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(item).to_be_hidden()
+    page.keyboard.press("u")
+    expect(item).to_be_focused()
+    page.wait_for_timeout(1500)  # past the undo window: nothing may have been sent
+    session.expire_all()
+    assert session.get(Comment, comment.id).status is CommentStatus.PENDING
+    expect(page.get_by_role("status")).to_contain_text("Rückgängig gemacht")
+
+
+def test_bulk_select_with_x_and_reject_the_selection(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    comments = [held(session, body, [hit(body, "Vollidiot")]) for body in ("Vollidiot!", "Du Vollidiot.", "Vollidiot?")]
+    login(page, live_server, "petra")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.get_by_label("Grund der Ablehnung", exact=True).first.select_option("insult")
+    page.get_by_role("button", name="Auswahl ablehnen").click()
+    for comment in comments[:2]:
+        expect(page.locator(f'[data-comment-id="{comment.id}"]')).to_have_count(0)
+    expect(page.locator('[data-count="pending"]')).to_have_text("1")
+    session.expire_all()
+    assert [session.get(Comment, c.id).status for c in comments] == [
+        CommentStatus.REJECTED,
+        CommentStatus.REJECTED,
+        CommentStatus.PENDING,
+    ]
+
+
+def test_a_campaign_is_rejected_with_one_decision(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    campaign = seeded_campaign(session)
+    login(page, live_server, "petra")
+    page.get_by_role("link", name="Kampagnen").click()
+    page.get_by_role("link", name=f"Kampagne ansehen #{campaign.id}").click()
+    expect(page.locator(".member")).to_have_count(3)
+    page.screenshot(path=str(SCREENSHOTS / "admin-campaign-de.png"), full_page=True)
+    page.get_by_label("Grund der Ablehnung").select_option("disinformation")
+    page.get_by_role("button", name="Alle ablehnen").click()
+    expect(page.locator(".campaign-status")).to_have_text("abgelehnt")
+    session.expire_all()
+    members = session.scalars(select(Comment).where(Comment.campaign_id == campaign.id)).all()
+    assert {m.status for m in members} == {CommentStatus.REJECTED}
+    page.goto(f"{live_server}/admin/audit")
+    expect(page.locator('[data-audit-action="campaign.rejected"]')).to_contain_text("disinformation")
+    expect(page.locator('[data-audit-action="comment.rejected"]')).to_have_count(3)
+
+
+def test_new_comments_appear_without_a_reload(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    page.clock.install()  # before the page loads, so its polling timer runs on the test's clock
+    login(page, live_server, "petra")
+    body = "Du bist ein Vollidiot."
+    comment = held(session, body, [hit(body, "Vollidiot")])
+    page.clock.run_for(11_000)
+    expect(page.locator(f'[data-comment-id="{comment.id}"]')).to_be_visible()
+    expect(page.locator('[data-count="pending"]')).to_have_text("1")
+
+
+@pytest.mark.parametrize("path", ["/admin/login", "/admin/", "/admin/campaigns", "/admin/CAMPAIGN", "/admin/audit"])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_pages_have_no_serious_accessibility_violations(
+    page: Any, live_server: str, session: Any, path: str, lang: str
+) -> None:
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install axe-playwright-python")
+    make_person(session)
+    body = "Gute Recherche, aber du bist ein Vollidiot."
+    held(session, body, [hit(body, "Vollidiot")])
+    campaign = seeded_campaign(session)
+    if path != "/admin/login":
+        login(page, live_server, "petra")
+    page.goto(f"{live_server}{path.replace('CAMPAIGN', f'campaigns/{campaign.id}')}?lang={lang}")
+    results = axe.Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious]
+
+
+def seeded_campaign(session: Any) -> Campaign:
+    campaign = Campaign(kind=CampaignKind.COPY_PASTE, article_id=DEMO_ARTICLE_ID, summary=CAMPAIGN_TEXT[:80])
+    session.add(campaign)
+    session.flush()
+    for author, text in (("A", CAMPAIGN_TEXT), ("B", CAMPAIGN_TEXT), ("C", CAMPAIGN_TEXT.replace("immer", "ständig"))):
+        comment = make_comment(
+            session, article_id=DEMO_ARTICLE_ID, body=text, status=CommentStatus.PENDING, author_name=author
+        )
+        comment.campaign_id = campaign.id
+    campaign.comment_count = 3
+    session.commit()
+    return campaign
+
+
+CAMPAIGN_TEXT = (
+    "Die Regierung in Kiew hat den Krieg provoziert und der Westen liefert immer mehr Waffen, statt endlich "
+    "ernsthaft über Frieden zu verhandeln."
+)
