@@ -1,16 +1,17 @@
-"""``/admin``: the moderators' web app (server-rendered pages, a small script for keys and live counts)."""
+"""``/admin``: the moderators' web app (server-rendered pages, a small script for keys and live updates): login,
+the queue, campaigns, the audit log and the accounts. ``bp`` is defined in ``blueprint``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, url_for
+from flask import Response, jsonify, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE
 
 from moderation.admin import login as login_service
+from moderation.admin import settings_views  # noqa: F401 (adds the settings pages to bp)
+from moderation.admin.blueprint import bp as bp  # re-exported: app.py registers it from here
 from moderation.admin.guard import SESSION_COOKIE, current_admin, page, session_policy, wants_json
-from moderation.admin.i18n import LANG_COOKIE, pick_language, translator
-from moderation.admin.presenters import highlight, score_rows
 from moderation.admin.schemas import (
     BulkDecisionSchema,
     CampaignFilterSchema,
@@ -24,50 +25,11 @@ from moderation.audit.service import list_entries
 from moderation.auth import Role
 from moderation.campaigns.service import decide_campaign, list_campaigns
 from moderation.extensions import current_session
-from moderation.language import Language
 from moderation.moderators.service import list_moderators
 from moderation.queue import claims
-from moderation.queue.reasons import RejectReason
-from moderation.queue.service import ReasonFilter, decide, decide_many
+from moderation.queue.service import decide, decide_many
 from moderation.state import current_settings
 from moderation.types import utcnow
-
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
-ADMIN_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-@bp.before_request
-def _language() -> None:
-    g.lang = pick_language(request)
-    g.t = translator(g.lang)
-
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Moderators' pages are never cached, framed, or given another page's scripts; the language choice sticks."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = ADMIN_POLICY
-    response.headers["X-Frame-Options"] = "DENY"
-    if request.args.get("lang") == g.get("lang"):
-        response.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 86400, samesite="Lax", path="/admin")
-    return response
-
-
-@bp.context_processor
-def _helpers() -> dict[str, Any]:
-    return {
-        "t": g.t,
-        "lang": g.lang,
-        "highlight": highlight,
-        "score_rows": score_rows,
-        "reasons": list(RejectReason),
-        "reason_filters": list(ReasonFilter),
-        "languages": list(Language),
-        "undo_seconds": current_settings().admin_undo_seconds,
-    }
 
 
 def _cookie_secure() -> bool:

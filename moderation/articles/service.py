@@ -86,11 +86,11 @@ def set_thresholds(
     ``article_thresholds`` shows."""
     article = get_article(session=session, article_id=article_id)
     before = article.thresholds
-    overrides = validate_overrides(thresholds) if thresholds else None
     try:
+        overrides = validate_overrides(thresholds) if thresholds else None
         for label, levels in merge(base, overrides).items():
             check_order(label, levels)
-    except ValueError as exc:  # e.g. a hold above the model's own reject
+    except ValueError as exc:  # out of range, or e.g. a hold above the model's own reject
         raise InvalidInput("Invalid thresholds.", errors={"thresholds": [str(exc)]}) from exc
     article.thresholds = overrides
     record_action(

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from moderation.settings import DEFAULT_THRESHOLDS, Settings
 from moderation.thresholds import Thresholds, merge
 from moderation.toxicity.activation import active_head, candidates_dir
-from moderation.toxicity.registry import check_files, resolve
+from moderation.toxicity.registry import ModelFiles, check_files, resolve
 from moderation.toxicity.scorer import Scorer, build_scorer
 from moderation.toxicity.sitehead import SiteAdaptedScorer, SiteHead
 
@@ -24,12 +24,7 @@ def configured_scorer(settings: Settings) -> Scorer:
     """The scorer the settings name, after checking its files are on disk (no model is loaded yet), with the active
     site head (``flask models activate``) over it."""
     model_dir = Path(settings.model_dir)
-    files = resolve(
-        name=settings.toxicity_model,
-        model_dir=model_dir,
-        checkpoint=settings.toxicity_checkpoint,
-        config_dir=settings.toxicity_config_dir,
-    )
+    files = configured_files(settings)
     if files is not None:
         check_files(files)
     base = build_scorer(
@@ -45,6 +40,16 @@ def configured_scorer(settings: Settings) -> Scorer:
     )
     head = active_head(model_dir)
     return base if head is None else SiteAdaptedScorer(base, head)
+
+
+def configured_files(settings: Settings) -> ModelFiles | None:
+    """The checkpoint and config the settings name (None for ``none`` and for published models not pulled)."""
+    return resolve(
+        name=settings.toxicity_model,
+        model_dir=Path(settings.model_dir),
+        checkpoint=settings.toxicity_checkpoint,
+        config_dir=settings.toxicity_config_dir,
+    )
 
 
 def base_thresholds(settings: Settings, scorer: Scorer) -> Thresholds:
