@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 
 from limits import parse
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.errors import DomainError
 from moderation.extensions import limiter
-from moderation.moderators.service import check_password
+from moderation.moderators.service import check_password, second_factor_ok
 
 log = logging.getLogger(__name__)
 LOGIN_CSRF_COOKIE = "kommentare_login_csrf"
@@ -47,13 +48,15 @@ def log_in(
     session: Session,
     username: str,
     password: str,
+    code: str,
     address: str,
     csrf: tuple[str | None, str | None],
     policy: SessionPolicy,
     limit: str,
 ) -> str:
-    """Check the password and start a session (returns its cookie value), or raise; failures count per address and
-    per name, and a throttled caller is refused before its password is even checked."""
+    """Check the password (and the one-time ``code`` if the account has a second factor) and start a session
+    (returns its cookie value), or raise; failures count per address and per name, and a throttled caller is
+    refused before its password is even checked. A wrong code fails exactly like a wrong password."""
     if not csrf_matches(*csrf):
         raise LoginFailed("The login form expired; reload the page.")
     keys = (("admin-login-address", address), ("admin-login-name", username.lower()))
@@ -61,14 +64,15 @@ def log_in(
     if limiter.enabled and not all(limiter.limiter.test(rate, *key) for key in keys):
         raise LoginThrottled("Too many failed logins; try again in a minute.")
     principal = check_password(session=session, name=username, password=password)
-    if principal is None:
+    if principal is None or not second_factor_ok(session=session, name=username, code=code, now=time.time()):
         for key in keys:
             if limiter.enabled:
                 limiter.limiter.hit(rate, *key)
         log.warning("failed web login for %r from %s", username[:100], address)
-        record_action(session, actor=Actor.ANONYMOUS, action=AuditAction.LOGIN_FAILED, details={"name": username[:100]})
+        details = {"name": username[:100], **({"factor": "totp"} if principal is not None else {})}
+        record_action(session, actor=Actor.ANONYMOUS, action=AuditAction.LOGIN_FAILED, details=details)
         session.commit()
-        raise LoginFailed("Wrong username or password.")
+        raise LoginFailed("Wrong username, password or code.")
     record_action(session, actor=principal.actor, action=AuditAction.LOGGED_IN, details={"via": "web"})
     return start_session(session=session, principal=principal, policy=policy)
 

@@ -21,19 +21,22 @@ class LoginInput:
     username: str
     password: str
     next_url: str
+    #: The authenticator app's code; empty for accounts without a second factor.
+    code: str = ""
 
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=100))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     next = fields.String(load_default="/admin/")
+    code = fields.String(load_default="", validate=validate.Length(max=12))
     csrf_token = fields.String(load_default="")
 
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> LoginInput:
         target = data["next"]
         safe = target.startswith("/admin") and not target.startswith("//")  # never an open redirect
-        return LoginInput(data["username"], data["password"], target if safe else "/admin/")
+        return LoginInput(data["username"], data["password"], target if safe else "/admin/", data["code"])
 
 
 class DecisionFormSchema(Schema):

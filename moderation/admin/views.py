@@ -61,6 +61,7 @@ def login_submit() -> Any:
             session=current_session(),
             username=form.username,
             password=form.password,
+            code=form.code,
             address=request.remote_addr or "unknown",
             csrf=(request.cookies.get(login_service.LOGIN_CSRF_COOKIE), request.form.get("csrf_token")),
             policy=session_policy(),

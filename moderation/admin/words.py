@@ -9,7 +9,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "login.username": ("Benutzername", "Username"),
     "login.password": ("Passwort", "Password"),
     "login.submit": ("Anmelden", "Log in"),
-    "login.failed": ("Benutzername oder Passwort ist falsch.", "Wrong username or password."),
+    "login.failed": (
+        "Benutzername, Passwort oder Code ist falsch.",
+        "Wrong username, password or code.",
+    ),
+    "login.code": ("Code aus der Authenticator-App", "Code from the authenticator app"),
+    "login.code_hint": (
+        "Nur wenn die Zwei-Faktor-Anmeldung für Ihr Konto eingerichtet ist.",
+        "Only if two-factor login is set up for your account.",
+    ),
     "login.throttled": (
         "Zu viele Fehlversuche. Bitte warten Sie eine Minute.",
         "Too many failed attempts. Please wait a minute.",

@@ -39,6 +39,8 @@ class AuditAction(enum.StrEnum):
     MODERATOR_CREATED = "moderator.created"
     MODERATOR_REVOKED = "moderator.revoked"
     MODERATOR_PASSWORD_SET = "moderator.password_set"
+    MODERATOR_TOTP_ENABLED = "moderator.totp_enabled"
+    MODERATOR_TOTP_DISABLED = "moderator.totp_disabled"
     LOGGED_IN = "moderator.logged_in"
     LOGGED_OUT = "moderator.logged_out"
     LOGIN_FAILED = "moderator.login_failed"

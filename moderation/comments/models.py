@@ -28,6 +28,8 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_needs_rescore", "needs_rescore", "id"),
         Index("ix_comments_status_flagged", "status", "flagged", "id"),
+        Index("ix_comments_open_reports", "open_reports", "status"),
+        Index("ix_comments_claimed_until", "claimed_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,4 +1,4 @@
-"""``flask moderators create|passwd|list|revoke``: accounts for people (a password) and integrations (a token)."""
+"""``flask moderators create|passwd|totp|list|revoke``: accounts for people (a password) and integrations (a token)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from moderation.actors import Actor
 from moderation.auth import Role
 from moderation.errors import DomainError
 from moderation.extensions import current_session
-from moderation.moderators.service import create_moderator, list_moderators, revoke_moderator, set_password
+from moderation.moderators import totp
+from moderation.moderators.service import (
+    create_moderator,
+    disable_totp,
+    enable_totp,
+    list_moderators,
+    revoke_moderator,
+    set_password,
+)
 from moderation.state import current_settings
 
 cli = AppGroup("moderators", help="Manage moderator accounts, their passwords and API tokens.")
@@ -65,11 +73,32 @@ def passwd(name: str, password_stdin: bool) -> None:
     click.echo(f"Password of '{name}' changed.")
 
 
+@cli.command("totp")
+@click.argument("name")
+@click.option("--disable", is_flag=True, help="Turn the second factor off again.")
+def totp_command(name: str, disable: bool) -> None:
+    """Turn on the second factor: prints the secret and an otpauth:// URI for the person's authenticator app
+    (run again to issue a new secret, e.g. for a lost phone). From then on the login asks for a code."""
+    try:
+        if disable:
+            disable_totp(session=current_session(), name=name, actor=Actor.CLI)
+            click.echo(f"Second factor of '{name}' turned off.")
+            return
+        secret = enable_totp(session=current_session(), name=name, actor=Actor.CLI)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"Second factor of '{name}' turned on. Enter this in the authenticator app (shown once):")
+    click.echo(f"  secret: {secret}")
+    click.echo(f"  URI:    {totp.provisioning_uri(secret=secret, account=name)}")
+
+
 @cli.command("list")
 def list_() -> None:
     for moderator in list_moderators(session=current_session()):
         state = "revoked" if moderator.revoked_at else "active"
-        click.echo(f"{moderator.name}\t{moderator.role.value}\t{state}\tcreated {moderator.created_at:%Y-%m-%d}")
+        factor = "totp" if moderator.totp_secret else "password"
+        created = f"created {moderator.created_at:%Y-%m-%d}"
+        click.echo(f"{moderator.name}\t{moderator.role.value}\t{state}\t{factor}\t{created}")
 
 
 @cli.command("revoke")

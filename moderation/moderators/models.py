@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moderation.auth import Role
@@ -24,6 +24,10 @@ class Moderator(db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MODERATOR)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    #: The base32 TOTP secret when the person turned on the second factor (the server must read it to check codes).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last 30-second step a code was accepted for: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

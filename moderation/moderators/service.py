@@ -8,13 +8,14 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.auth import Principal, Role
 from moderation.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from moderation.moderators import totp
 from moderation.moderators.models import Moderator
 from moderation.types import utcnow
 
@@ -122,3 +123,39 @@ def authenticate(*, session: Session, authorization: str | None) -> Principal:
     if moderator is None or moderator.revoked_at is not None:
         raise Unauthorized("The moderator token is unknown or revoked.")
     return principal_of(moderator)
+
+
+def enable_totp(*, session: Session, name: str, actor: str) -> str:
+    """Turn on (or renew) the account's second factor; returns the new secret (shown once, to enrol an app)."""
+    moderator = _by_name(session, name)
+    moderator.totp_secret, moderator.totp_last_step = totp.new_secret(), None
+    record_action(session, actor=actor, action=AuditAction.MODERATOR_TOTP_ENABLED, details={"name": name})
+    session.commit()
+    return moderator.totp_secret
+
+
+def disable_totp(*, session: Session, name: str, actor: str) -> None:
+    moderator = _by_name(session, name)
+    moderator.totp_secret = moderator.totp_last_step = None
+    record_action(session, actor=actor, action=AuditAction.MODERATOR_TOTP_DISABLED, details={"name": name})
+    session.commit()
+
+
+def second_factor_ok(*, session: Session, name: str, code: str, now: float) -> bool:
+    """True when the account has no second factor, or ``code`` is a current code not used before. The step is
+    claimed with a conditional UPDATE, so two logins racing with the same code cannot both pass."""
+    moderator = session.scalar(select(Moderator).where(Moderator.name == name))
+    if moderator is None or moderator.totp_secret is None:
+        return True
+    step = totp.matching_step(secret=moderator.totp_secret, code=code, now=now, last_step=moderator.totp_last_step)
+    if step is None:
+        return False
+    claimed = session.execute(
+        update(Moderator)
+        .where(Moderator.id == moderator.id)
+        .where(Moderator.totp_last_step.is_(None) | (Moderator.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]

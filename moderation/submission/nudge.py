@@ -14,7 +14,8 @@ from typing import Any
 
 from moderation.messages import Message, label_names, text
 from moderation.submission.pipeline import ModerationPipeline
-from moderation.submission.windows import Span, sentence_spans
+from moderation.submission.windows import Span
+from moderation.submission.worst import RULE_PREFIX, worst_sentence
 from moderation.verdicts import Action, ReasonCode, Verdict
 
 log = logging.getLogger(__name__)
@@ -46,21 +47,15 @@ def nudge_for(*, pipeline: ModerationPipeline, body: str, verdict: Verdict) -> N
     if not verdict.reasons or any(reason.code is not ReasonCode.TOXICITY for reason in verdict.reasons):
         return None
     labels = tuple(sorted({reason.label for reason in verdict.reasons if reason.label}))
-    span = _worst_sentence(pipeline, body, labels)
+    span = _worst_sentence(pipeline, body, labels, verdict)
     return Nudge(labels=labels, sentence=body[span.start : span.end], span=span)
 
 
-def _worst_sentence(pipeline: ModerationPipeline, body: str, labels: tuple[str, ...]) -> Span:
-    """The sentence scoring highest on the labels that fired; the whole text if that cannot be told in time.
-
-    The sentences go through the micro-batcher with the request's deadline, like the comment itself.
-    """
-    spans = sentence_spans(body)
-    if len(spans) == 1:
-        return spans[0]
-    try:
-        scores = pipeline.score_all([body[span.start : span.end] for span in spans])
-    except Exception:
-        log.warning("could not score sentences for a nudge; pointing at the whole comment", exc_info=True)
-        return Span(0, len(body))
-    return max(zip(spans, scores, strict=True), key=lambda pair: sum(pair[1].get(lb, 0.0) for lb in labels))[0]
+def _worst_sentence(pipeline: ModerationPipeline, body: str, labels: tuple[str, ...], verdict: Verdict) -> Span:
+    """The sentence the pipeline already found (its ``model.*`` hit), else the one scoring highest on the labels
+    that fired; the whole text if that cannot be told in time."""
+    for hit in verdict.hits:
+        if hit.rule_id.startswith(RULE_PREFIX):
+            return Span(hit.start, hit.end)
+    found = worst_sentence(body, labels, pipeline.score_all, pipeline.timeout_seconds)
+    return found[0] if found is not None else Span(0, len(body))

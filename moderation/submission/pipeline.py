@@ -20,6 +20,7 @@ from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
 from moderation.messages import Message
 from moderation.messages import text as reader_text
 from moderation.submission.windows import text_windows
+from moderation.submission.worst import model_hit
 from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
 from moderation.toxicity.loading import ModelUnavailable
 from moderation.toxicity.scorer import Scorer
@@ -112,6 +113,7 @@ class ModerationPipeline:
     ) -> Verdict:
         """``timeout`` overrides the per-request deadline (the re-score job is not serving a waiting reader);
         ``wordlist`` is the watched-words list in force (its shadow entries are recorded, never enforced)."""
+        started, deadline = time.monotonic(), timeout or self.timeout_seconds
         ruleset = self.ruleset
         hits, findings = self._apply_rules(text, ruleset)
         shadow_hits: tuple[RuleHit, ...] | None = None
@@ -123,12 +125,14 @@ class ModerationPipeline:
         scores: dict[str, float] | None = None
         model_findings: tuple[tuple[Action, Reason], ...] = ()
         if not any(action is Action.REJECT for action, _ in findings):
-            scores, model_failure = self._score(text, timeout or self.timeout_seconds)
+            scores, model_failure = self._score(text, deadline)
             model_findings = (
                 toxicity_reasons(scores, thresholds) if scores is not None else ((Action.HOLD, model_failure),)
             )
             findings += model_findings
         action, reasons = decide(findings)
+        worst = model_hit(text, model_findings, self.score_all, deadline - (time.monotonic() - started))
+        hits += (worst,) if worst is not None else ()
         return Verdict(
             action=action,
             reasons=reasons,

@@ -7,14 +7,18 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from moderation.articles.models import Article
 from moderation.audit.models import AuditAction, AuditEntry
 from moderation.auth import Role
+from moderation.comments.models import Comment
 from moderation.filters.ruleset import DEFAULT_RULESET
 from moderation.webhooks.models import WebhookEndpoint
 from tests.admin.helpers import log_in, make_person, page_csrf
+from tests.admin.test_queue_pages import XSS
+from tests.campaigns.helpers import TEMPLATE
 from tests.factories import ARTICLE_ID
 from tests.helpers import post_comment
 
@@ -163,3 +167,38 @@ def test_the_model_page_shows_the_model_and_its_agreement_with_moderators(chefin
     cells = [cell.split("<")[0] for cell in row.split("<td>")[1:]]
     assert cells[2:4] == ["1", "1"]  # one decided comment, rejected
     assert "Modellkarte" in page
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_text_from_readers_and_settings_is_inert_on_every_page(chefin: FlaskClient, session: Any, payload: str) -> None:
+    """Comment bodies and names (queue, live update, campaign page), article titles, watched words, webhook
+    descriptions: all escaped where they are shown."""
+    for author in ("A", "B", "C"):  # three copies: a campaign
+        post_comment(chefin, f"{TEMPLATE} {payload}", author=f"{author} {payload}")
+    campaign = session.scalars(select(Comment.campaign_id).where(Comment.campaign_id.is_not(None))).first()
+    article = session.get(Article, ARTICLE_ID)
+    article.title = f"Titel {payload}"
+    session.commit()
+    csrf = page_csrf(chefin, "/admin/watchwords")
+    word = {"csrf_token": csrf, "phrase": f"wort {payload}", "language": "de", "action": "flag"}
+    chefin.post("/admin/watchwords", data=word)
+    hook = {"csrf_token": csrf, "url": "http://127.0.0.1:9/h", "description": payload, "event_types": "comment.held"}
+    chefin.post("/admin/webhooks", data=hook)
+    pages = [
+        f"/admin/campaigns/{campaign}",
+        "/admin/campaigns",
+        "/admin/?state=rejected",
+        "/admin/articles",
+        f"/admin/articles/{ARTICLE_ID}",
+        "/admin/watchwords",
+        "/admin/webhooks",
+        "/admin/audit",
+    ]
+    for path in pages:
+        html = chefin.get(path).get_data(as_text=True)
+        if path in pages[:1] + pages[2:5]:  # the campaign, the queue and both article pages show it
+            assert str(escape(payload)) in html, path  # there, as text
+        if "<" in payload:
+            assert payload not in html, path
+    live = chefin.get("/admin/live?state=rejected", headers=JSON).json["html"]
+    assert "<" not in payload or payload not in live

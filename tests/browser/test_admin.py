@@ -6,6 +6,7 @@ Screenshots of what moderators see go to ``docs/screenshots/`` (the README shows
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from moderation.auth import Role
 from moderation.campaigns.models import Campaign, CampaignKind
 from moderation.comments.models import Comment, CommentStatus
 from moderation.demo.content import DEMO_ARTICLE_ID
+from moderation.moderators import totp
+from moderation.moderators.service import enable_totp
 from tests.admin.helpers import PASSWORD, make_person
 from tests.factories import make_comment
 
@@ -249,3 +252,52 @@ CAMPAIGN_TEXT = (
     "Die Regierung in Kiew hat den Krieg provoziert und der Westen liefert immer mehr Waffen, statt endlich "
     "ernsthaft über Frieden zu verhandeln."
 )
+
+
+def test_posts_without_the_csrf_token_are_refused(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    body = "Du bist ein Vollidiot."
+    comment = held(session, body, [hit(body, "Vollidiot")])
+    login(page, live_server, "petra")
+    # The browser's own cookies, as a forged cross-site form would send them (SameSite aside), but no token.
+    forged = page.request.post(
+        f"{live_server}/admin/comments/{comment.id}/decision", form={"action": "approve"}, max_redirects=0
+    )
+    assert forged.status == 403
+    forged_bulk = page.request.post(
+        f"{live_server}/admin/bulk", form={"action": "approve", "ids": str(comment.id)}, max_redirects=0
+    )
+    assert forged_bulk.status == 403
+    session.expire_all()
+    assert session.get(Comment, comment.id).status is CommentStatus.PENDING
+
+
+THROTTLED = {"demo_page": True, "admin_cookie_secure": False, "ratelimit_enabled": True}
+
+
+@pytest.mark.parametrize("settings_overrides", [THROTTLED])
+def test_wrong_passwords_are_throttled_even_before_the_right_one(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    page.goto(f"{live_server}/admin/login")
+    for _ in range(5):
+        page.get_by_label("Benutzername").fill("petra")
+        page.get_by_label("Passwort").fill("falsch-falsch-falsch")
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page.get_by_role("alert")).to_contain_text("falsch")
+    page.get_by_label("Benutzername").fill("petra")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("alert")).to_contain_text("Zu viele Fehlversuche")
+    failed = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.LOGIN_FAILED)).all()
+    assert len(failed) == 5
+
+
+def test_a_second_factor_login_in_the_browser(page: Any, live_server: str, session: Any) -> None:
+    make_person(session)
+    secret = enable_totp(session=session, name="petra", actor="test")
+    page.goto(f"{live_server}/admin/login")
+    page.get_by_label("Benutzername").fill("petra")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label("Code aus der Authenticator-App").fill(totp.code_at(secret, totp.step_of(time.time())))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("navigation", name=re.compile("Kommentare"))).to_be_visible()
