@@ -17,7 +17,7 @@ from moderation import state
 from moderation.admin.views import bp as admin_bp
 from moderation.articles.views import bp as articles_bp
 from moderation.audit.views import bp as audit_bp
-from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH
+from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH, READER_AUTH
 from moderation.campaigns.views import bp as campaigns_bp
 from moderation.comments.views import bp as comments_bp
 from moderation.demo.cli import cli as demo_cli
@@ -86,7 +86,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     app.url_map.converters["id"] = IdConverter
     api.init_app(app)
     api.register_converter(IdConverter, id_converter_schema)
-    api.spec.components.security_scheme("bearerAuth", BEARER_AUTH["bearerAuth"])
+    for name, scheme in {**BEARER_AUTH, **READER_AUTH}.items():
+        api.spec.components.security_scheme(name, scheme)
     limiter.init_app(app)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
@@ -159,7 +160,10 @@ def _api_requires_json() -> None:
 
 
 #: What an article page's JavaScript calls: reading and posting comments, reading its article, reporting.
-_PUBLIC_API = re.compile(r"^/api/v1/(?:articles/[^/]+(?:/comments)?|comments/\d+/reports)$")
+_PUBLIC_API = re.compile(r"^/api/v1/(?:articles/[^/]+(?:/comments)?|comments/\d+(?:/reports)?)$")
+
+
+PUBLIC_METHODS = ("GET", "POST", "PATCH", "DELETE", "OPTIONS")
 
 
 def _cors(origins: tuple[str, ...]) -> Any:
@@ -169,12 +173,12 @@ def _cors(origins: tuple[str, ...]) -> Any:
 
     def add_headers(response: Response) -> Response:
         origin = request.headers.get("Origin")
-        if not origin or not _PUBLIC_API.match(request.path) or request.method not in ("GET", "POST", "OPTIONS"):
+        if not origin or not _PUBLIC_API.match(request.path) or request.method not in PUBLIC_METHODS:
             return response
         if origin in origins or ("*" in origins and origin != "null"):
             response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
+            response.headers["Access-Control-Allow-Methods"] = ", ".join(PUBLIC_METHODS)
             response.headers["Vary"] = "Origin"
         return response
 

@@ -28,6 +28,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 BEARER_AUTH = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+#: The public API's credentials for one's own comments: the newsroom's reader token, or a guest's edit token.
+READER_AUTH = {
+    "readerToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+    "editToken": {"type": "http", "scheme": "bearer", "description": "The edit_token of the answer to the post."},
+}
 AUTHENTICATOR_KEY = "kommentare.authenticator"
 
 

@@ -52,6 +52,17 @@ class Settings:
     page_size_default: int = 20
     page_size_max: int = 100
     auto_create_articles: bool = False
+    # Readers' own comments and the newsroom's single sign-on (see the README's "Readers and single sign-on").
+    #: Authors may edit or delete their comment this long after posting it.
+    edit_window_seconds: int = 300
+    #: HS256 secret shared with the newsroom's login; or ``SSO_PUBLIC_KEY_FILE``, a PEM for RS256/ES256 tokens.
+    sso_secret: str = ""
+    sso_public_key_file: str = ""
+    #: Checked when set: the tokens' ``aud`` and ``iss`` claims.
+    sso_audience: str = ""
+    sso_issuer: str = ""
+    #: Clock skew tolerated on ``exp`` (seconds).
+    sso_leeway_seconds: int = 30
     # Toxicity model: bundled | none | original | unbiased | multilingual | original-small | unbiased-small |
     # checkpoint (then TOXICITY_CHECKPOINT and TOXICITY_CONFIG_DIR name the files).
     toxicity_model: str = "bundled"

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "moderation"
 #: Lowest first; a feature may import features of lower layers only (README "Layout").
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"audit"}),
-    frozenset({"moderators", "webhooks", "articles"}),
+    frozenset({"moderators", "webhooks", "articles", "readers"}),
     frozenset({"comments", "demo"}),
     frozenset({"reports", "filters"}),
     frozenset({"queue", "watchwords", "toxicity"}),

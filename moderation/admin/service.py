@@ -4,7 +4,7 @@ log and the accounts. Decisions go through the queue feature, the same use case 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select, tuple_
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from moderation.admin.presenters import History
 from moderation.campaigns.minhash import jaccard, shingles_of
 from moderation.campaigns.service import CampaignDetail, campaign_detail
-from moderation.comments.models import Comment, CommentStatus
+from moderation.comments.models import Comment, CommentStatus, CommentVersion
 from moderation.pagination import Page
 from moderation.queue.claims import live_claims
 from moderation.queue.service import QueueItem, QueueQuery, QueueState, in_state, list_queue
@@ -29,6 +29,8 @@ class QueueView:
     histories: dict[tuple[str, str | None], History]
     #: Live soft claims on the page's comments: comment id to the moderator holding it.
     claims: dict[int, str]
+    #: Earlier texts of edited comments, oldest first.
+    versions: dict[int, list[CommentVersion]] = field(default_factory=dict)
 
     def history_of(self, comment: Comment) -> History:
         return self.histories.get((comment.author_name, comment.email), History({}))
@@ -38,8 +40,21 @@ def queue_view(*, session: Session, query: QueueQuery, now: datetime) -> QueueVi
     """A page of a tab with the counts of all tabs, the authors' histories and who is looking at what."""
     page = list_queue(session=session, query=query)
     accounts = sorted({(item.comment.author_name, item.comment.email) for item in page.items}, key=str)
-    claims = live_claims(session=session, comment_ids=[item.comment.id for item in page.items], now=now)
-    return QueueView(query.state, tab_counts(session), page, histories(session, accounts), claims)
+    ids = [item.comment.id for item in page.items]
+    claims = live_claims(session=session, comment_ids=ids, now=now)
+    return QueueView(
+        query.state, tab_counts(session), page, histories(session, accounts), claims, versions(session, ids)
+    )
+
+
+def versions(session: Session, comment_ids: list[int]) -> dict[int, list[CommentVersion]]:
+    """The texts the page's comments had before their authors edited them (one query)."""
+    found: dict[int, list[CommentVersion]] = {}
+    if comment_ids:
+        query = select(CommentVersion).where(CommentVersion.comment_id.in_(comment_ids)).order_by(CommentVersion.id)
+        for version in session.scalars(query):
+            found.setdefault(version.comment_id, []).append(version)
+    return found
 
 
 def tab_counts(session: Session) -> dict[QueueState, int]:

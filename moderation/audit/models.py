@@ -22,6 +22,8 @@ class AuditAction(enum.StrEnum):
     COMMENT_HELD = "comment.held"
     COMMENT_APPROVED = "comment.approved"
     COMMENT_REJECTED = "comment.rejected"
+    COMMENT_EDITED = "comment.edited"
+    COMMENT_DELETED = "comment.deleted"
     CAMPAIGN_DETECTED = "campaign.detected"
     CAMPAIGN_GROWN = "campaign.grown"
     CAMPAIGN_APPROVED = "campaign.approved"

@@ -99,7 +99,8 @@ def decide_campaign(*, session: Session, campaign_id: int, decision: Decision, m
     """Approve or reject every comment of the campaign in one transaction: one audit entry and the usual webhook
     events per comment (exactly as a single decision), plus one campaign-level audit entry."""
     campaign = get_campaign(session, campaign_id)
-    comments = list(session.scalars(select(Comment).where(Comment.campaign_id == campaign.id).order_by(Comment.id)))
+    members = select(Comment).where(Comment.campaign_id == campaign.id, Comment.status != CommentStatus.DELETED)
+    comments = list(session.scalars(members.order_by(Comment.id)))  # what authors deleted stays deleted
     changed = 0
     for comment in comments:
         before = comment.status

@@ -19,6 +19,8 @@ class CommentStatus(enum.StrEnum):
     PUBLISHED = "published"
     PENDING = "pending"
     REJECTED = "rejected"
+    #: Deleted by its author: out of the public tree (a "[gelöscht]" placeholder where replies hang below it).
+    DELETED = "deleted"
 
 
 class Comment(db.Model):  # type: ignore[name-defined,misc]
@@ -72,5 +74,24 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     #: A soft claim: the moderator looking at this comment now, shown to the others until ``claimed_until``.
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The newsroom reader (single sign-on) who wrote it; None for a guest.
+    reader_id: Mapped[int | None] = mapped_column(ForeignKey("readers.id", ondelete="SET NULL"), index=True)
+    #: When its author last edited or deleted it (the versions before are in ``comment_versions``).
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     article: Mapped[Article] = relationship()
+
+
+class CommentVersion(db.Model):  # type: ignore[name-defined,misc]
+    """A text a comment had before its author edited or deleted it, with the decision it had then."""
+
+    __tablename__ = "comment_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[CommentStatus] = mapped_column(enum_column(CommentStatus))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    rule_hits: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
+    #: When this text was replaced.
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

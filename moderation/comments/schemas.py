@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
+from moderation.comments.models import CommentStatus
 from moderation.comments.threads import Sort, ThreadQuery
 from moderation.state import current_settings
 
@@ -43,17 +44,30 @@ class PublicCommentSchema(Schema):
     created_at = fields.DateTime()
 
 
+DELETED_PLACEHOLDER = "[gelöscht]"
+
+
 class ThreadNodeSchema(Schema):
     """A node of the public tree: the comment's public fields, its display depth and its nested replies."""
 
     id = fields.Integer(attribute="comment.id")
     parent_id = fields.Integer(attribute="comment.parent_id", allow_none=True)
-    author_name = fields.String(attribute="comment.author_name")
-    body = fields.String(attribute="comment.body")
+    author_name = fields.Method("_author", metadata={"description": "Empty for a deleted comment."})
+    body = fields.Method("_body", metadata={"description": "'[gelöscht]' for a deleted comment."})
+    deleted = fields.Method("_deleted", metadata={"type": "boolean"})
     created_at = fields.DateTime(attribute="comment.created_at")
     depth = fields.Integer()
     reply_count = fields.Integer(metadata={"description": "Published replies in the thread (top level only)."})
     replies = fields.List(fields.Nested(lambda: ThreadNodeSchema()))
+
+    def _deleted(self, node: Any) -> bool:
+        return bool(node.comment.status is CommentStatus.DELETED)
+
+    def _author(self, node: Any) -> str:
+        return "" if self._deleted(node) else str(node.comment.author_name)
+
+    def _body(self, node: Any) -> str:
+        return DELETED_PLACEHOLDER if self._deleted(node) else str(node.comment.body)
 
 
 class ThreadPageSchema(Schema):

@@ -20,6 +20,9 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import count_published
 from moderation.pagination import Order, fetch_page
 
+#: What the public tree shows: published comments, and deleted ones as placeholders while replies hang below.
+SHOWN = (CommentStatus.PUBLISHED, CommentStatus.DELETED)
+
 
 class Sort(enum.StrEnum):
     NEWEST = "newest"
@@ -67,7 +70,10 @@ def list_threads(
         select(Comment, reply_count)
         .outerjoin(replies, replies.c.thread_id == Comment.id)
         .where(Comment.article_id == article_id, Comment.parent_id.is_(None))
-        .where(Comment.status == CommentStatus.PUBLISHED)
+        .where(
+            (Comment.status == CommentStatus.PUBLISHED)
+            | ((Comment.status == CommentStatus.DELETED) & (reply_count > 0))  # a placeholder holds its thread
+        )
     )
     order = _order(query.sort, reply_count)
     page = fetch_page(
@@ -103,11 +109,20 @@ def _build_threads(session: Session, roots: list[Comment], max_depth: int) -> li
         anchor = anchors.get(comment.parent_id or -1)
         if anchor is None:
             continue
-        if comment.status is not CommentStatus.PUBLISHED:
+        if comment.status not in SHOWN:
             anchors[comment.id] = anchor  # its replies move up to the nearest visible ancestor
             continue
         target = anchor if anchor.depth < max_depth or anchor.parent is None else anchor.parent
         node = ThreadNode(comment, target.depth + 1, target)
         target.replies.append(node)
         anchors[comment.id] = node
+    for node in nodes:
+        _prune_placeholders(node)
     return nodes
+
+
+def _prune_placeholders(node: ThreadNode) -> None:
+    """Deleted comments stay only as the parents of visible replies (children first, so chains fold up)."""
+    for reply in node.replies:
+        _prune_placeholders(reply)
+    node.replies = [r for r in node.replies if r.comment.status is not CommentStatus.DELETED or r.replies]

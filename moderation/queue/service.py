@@ -14,6 +14,7 @@ from moderation.actors import moderator_actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, audit_comment, get_comment
+from moderation.errors import Conflict
 from moderation.language import Language
 from moderation.pagination import Order, Page, fetch_page
 from moderation.reports.models import Report, ReportResolution
@@ -55,6 +56,11 @@ class DecisionAction(enum.StrEnum):
     @property
     def report_resolution(self) -> ReportResolution:
         return ReportResolution.DISMISSED if self is DecisionAction.APPROVE else ReportResolution.UPHELD
+
+
+class CommentDeleted(Conflict):
+    slug = "comment-deleted"
+    title = "Comment deleted by its author"
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ def queue_order(state: QueueState) -> Order:
 def in_state(state: QueueState) -> ColumnElement[bool]:
     """The condition that puts a comment in a tab (the tab counts use the same ones)."""
     if state is QueueState.REPORTED:
-        return (Comment.open_reports > 0) & (Comment.status != CommentStatus.REJECTED)
+        return (Comment.open_reports > 0) & Comment.status.in_((CommentStatus.PUBLISHED, CommentStatus.PENDING))
     if state is QueueState.FLAGGED:
         return (Comment.status == CommentStatus.PUBLISHED) & Comment.flagged.is_(True)
     return Comment.status == CommentStatus(state.value)
@@ -177,6 +183,8 @@ def apply_decision(
     """One comment's decision inside the caller's unit of work, so bulk decisions (a whole campaign) audit and
     announce each comment exactly like a single decision; ``context`` (e.g. the campaign id) goes into both."""
     action, reason = decision.action, decision.reason
+    if comment.status is CommentStatus.DELETED:
+        raise CommentDeleted(f"Comment {comment.id} was deleted by its author; there is nothing to decide.")
     before = comment.status
     after = CommentStatus.PUBLISHED if action is DecisionAction.APPROVE else CommentStatus.REJECTED
     comment.status = after

@@ -5,7 +5,7 @@ from __future__ import annotations
 from moderation.auth import current_moderator, moderator_required
 from moderation.comments.models import Comment
 from moderation.extensions import current_session
-from moderation.http import Blueprint
+from moderation.http import Blueprint, ProblemSchema
 from moderation.pagination import Page
 from moderation.queue.schemas import DecisionSchema, ModeratorCommentSchema, QueuePageSchema, QueueQuerySchema
 from moderation.queue.service import Decision, QueueItem, QueueQuery, decide, list_queue
@@ -26,6 +26,7 @@ def queue(query: QueueQuery) -> Page[QueueItem]:
 @moderator_required
 @bp.arguments(DecisionSchema)
 @bp.response(200, ModeratorCommentSchema)
+@bp.alt_response(409, schema=ProblemSchema, description="Deleted by its author: nothing to decide.")
 @bp.doc(security=[{"bearerAuth": []}])
 def decision(decision: Decision, comment_id: int) -> Comment:
     return decide(

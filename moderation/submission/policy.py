@@ -6,7 +6,7 @@ use cases' signatures short and lets a test state exactly the policy it runs und
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moderation.campaigns.detection import CampaignConfig
 from moderation.settings import Settings
@@ -24,6 +24,9 @@ class SubmissionPolicy:
     campaigns: CampaignConfig
     rescore_timeout_seconds: float
     reserved_author_names: tuple[str, ...] = ()
+    edit_window_seconds: int = 300
+    #: Signs guests' edit tokens (``credentials``); the app's secret key.
+    secret_key: str = field(default="", repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, thresholds: Thresholds) -> SubmissionPolicy:
@@ -35,4 +38,6 @@ class SubmissionPolicy:
             campaigns=CampaignConfig.from_settings(settings),
             rescore_timeout_seconds=max(RESCORE_MIN_TIMEOUT_SECONDS, settings.model_timeout_seconds),
             reserved_author_names=settings.reserved_author_names,
+            edit_window_seconds=settings.edit_window_seconds,
+            secret_key=settings.secret_key,
         )

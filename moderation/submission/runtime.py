@@ -8,13 +8,14 @@ a running pipeline.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from moderation.filters.rules import load_ruleset
+from moderation.readers.sso import SsoConfig
 from moderation.settings import Settings
 from moderation.submission.pipeline import ModerationPipeline, WordlistPort
 from moderation.submission.policy import SubmissionPolicy
@@ -34,6 +35,8 @@ class SubmissionRuntime:
     policy: SubmissionPolicy
     #: The watched words (None: switched off with ``KOMMENTARE_WATCHWORDS_ENABLED=false``).
     wordlists: WordlistCache | None = None
+    #: How readers' tokens from the newsroom's login are checked (disabled: guests only).
+    sso: SsoConfig = field(default_factory=SsoConfig)
 
 
 class UnavailableWordlist:
@@ -80,6 +83,13 @@ def build_runtime(
         pipeline=pipeline,
         policy=SubmissionPolicy.from_settings(settings, thresholds=thresholds),
         wordlists=wordlists if settings.watchwords_enabled else None,
+        sso=SsoConfig.load(
+            secret=settings.sso_secret,
+            public_key_file=settings.sso_public_key_file,
+            audience=settings.sso_audience,
+            issuer=settings.sso_issuer,
+            leeway=settings.sso_leeway_seconds,
+        ),
     )
 
 

@@ -33,7 +33,13 @@ def _not_blank(refused: str) -> dict[str, Any]:
 
 
 class SubmissionSchema(Schema):
-    author_name = Text(required=True, metadata=_not_blank(_NAME_REFUSED))
+    author_name = Text(
+        load_default=None,
+        metadata={
+            **_not_blank(_NAME_REFUSED),
+            "description": "Required for guests; ignored when a reader token is sent (the token names the reader).",
+        },
+    )
     body = Text(required=True, metadata=_not_blank(_TEXT_REFUSED))
     parent_id = id_field(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
@@ -41,7 +47,9 @@ class SubmissionSchema(Schema):
     nudge_acknowledged = JsonBoolean(load_default=False)
 
     @validates("author_name")
-    def _author_name_length(self, value: str, **_: Any) -> None:
+    def _author_name_length(self, value: str | None, **_: Any) -> None:
+        if value is None:  # a signed-in reader (the token names them); a guest without a name is refused later
+            return
         problem = name_problem(value)
         if problem:
             raise ValidationError(problem)
@@ -63,10 +71,30 @@ def _check_length(value: str, maximum: int) -> None:
         raise ValidationError(f"Must be at most {maximum} characters (got {len(value)}).")
 
 
+class EditSchema(Schema):
+    """An author's new text (the rest of the comment stays)."""
+
+    body = Text(required=True, metadata=_not_blank(_TEXT_REFUSED))
+
+    @validates("body")
+    def _body_length(self, value: str, **_: Any) -> None:
+        _check_length(value, current_settings().body_max_length)
+
+    @post_load
+    def _to_body(self, data: dict[str, Any], **_: Any) -> str:
+        body: str = data["body"]
+        return body
+
+
 class SubmittedCommentSchema(PublicCommentSchema):
     status = fields.Enum(CommentStatus, by_value=True)
     reasons = fields.List(fields.Nested(ReasonSchema))
     message = fields.Method("_message")
+    edit_token = fields.String(
+        allow_none=True,
+        metadata={"description": "Send as 'Authorization: Bearer <edit_token>' to edit or delete this comment."},
+    )
+    editable_until = fields.DateTime(allow_none=True)
 
     def _message(self, comment: StoredComment) -> str:
         if comment.reasons:

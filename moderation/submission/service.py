@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
 from moderation.comments.models import CommentStatus
+from moderation.submission.identity import Author, author_of, with_edit_token
 from moderation.submission.nudge import Nudge, nudge_for
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.store import (
     StoredComment,
     apply_campaign_hits,
     article_for,
-    check_author,
     new_comment,
     parent_for,
     register_article,
@@ -52,7 +52,8 @@ OUTCOME_FOR_STATUS = {
 class SubmissionInput:
     """A reader's comment as the public API accepts it (the article comes from the URL)."""
 
-    author_name: str
+    #: A guest's name; None for a reader signed in through the newsroom (the token names them).
+    author_name: str | None
     body: str
     parent_id: int | None = None
     email: str | None = None
@@ -68,7 +69,12 @@ class SubmissionResult:
 
 
 def submit(
-    *, session: Session, runtime: SubmissionRuntime, article_id: str, submission: SubmissionInput
+    *,
+    session: Session,
+    runtime: SubmissionRuntime,
+    article_id: str,
+    submission: SubmissionInput,
+    authorization: str | None = None,
 ) -> SubmissionResult:
     """Validate, moderate, screen for campaigns, then write comment + campaign index + audit entry + outbox events
     in one transaction and commit.
@@ -79,7 +85,9 @@ def submit(
     policy, pipeline = runtime.policy, runtime.pipeline
     article, new = article_for(session, article_id, auto_create=policy.auto_create_articles)
     parent = parent_for(session, submission.parent_id, article.id)
-    check_author(session, submission.author_name, policy.reserved_author_names)
+    author = author_of(
+        session, runtime, name=submission.author_name, email=submission.email, authorization=authorization
+    )
     verdict = pipeline.moderate(
         submission.body,
         thresholds=merge(policy.thresholds, article.thresholds),
@@ -90,15 +98,16 @@ def submit(
         if nudge is not None:
             session.rollback()  # only reads happened: end them, store nothing
             return SubmissionResult(Outcome.NUDGED, nudge=nudge)
-    screening = _screen(session, runtime, article_id, submission)
+    screening = _screen(session, runtime, article_id, submission, author)
     comment = new_comment(
         article_id=article_id,
-        author_name=submission.author_name,
-        email=submission.email,
+        author_name=author.name,
+        email=author.email,
         body=submission.body,
         parent=parent,
         verdict=verdict,
     )
+    comment.reader_id = author.reader.id if author.reader is not None else None
     apply_campaign_hits(comment, verdict, screening, failed=screening is None)
     endpoints = subscriptions(session)
     with serialized_writes(session):
@@ -106,17 +115,17 @@ def submit(
             register_article(session, article)
         stored = store(session, comment=comment, verdict=verdict, screening=screening, endpoints=endpoints)
         session.commit()
+    stored = with_edit_token(stored, policy)
     return SubmissionResult(OUTCOME_FOR_STATUS[stored.status], comment=stored)
 
 
 def _screen(
-    session: Session, runtime: SubmissionRuntime, article_id: str, submission: SubmissionInput
+    session: Session, runtime: SubmissionRuntime, article_id: str, submission: SubmissionInput, author: Author
 ) -> Screening | None:
     """Campaign signals against the stored comments; None if the stage failed, after ending the failed reads (on
-    PostgreSQL a failed statement leaves the transaction unusable; nothing was written yet)."""
-    posting = Posting(
-        article_id=article_id, body=submission.body, author_name=submission.author_name, email=submission.email
-    )
+    PostgreSQL a failed statement leaves the transaction unusable; nothing was written yet). A signed-in reader's
+    account is their newsroom id, which no other poster can type."""
+    posting = Posting(article_id=article_id, body=submission.body, author_name=author.name, email=author.account)
     screening = screen_submission(session=session, config=runtime.policy.campaigns, posting=posting, now=utcnow())
     if screening is None:
         session.rollback()

@@ -50,6 +50,9 @@ class StoredComment:
     created_at: datetime
     status: CommentStatus
     reasons: list[dict[str, Any]]
+    #: Only in the answer to the post: what lets its author edit or delete it (``credentials``), and until when.
+    edit_token: str | None = None
+    editable_until: datetime | None = None
 
     @classmethod
     def of(cls, comment: Comment) -> StoredComment:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response
+from flask import Response, request
 
 from moderation.errors import problem_response
 from moderation.extensions import current_session, limiter
 from moderation.http import Blueprint, ProblemSchema
 from moderation.state import current_settings
+from moderation.submission.own import Change, delete_comment, edit_comment
 from moderation.submission.runtime import current_runtime
-from moderation.submission.schemas import SubmissionSchema, SubmittedCommentSchema
+from moderation.submission.schemas import EditSchema, SubmissionSchema, SubmittedCommentSchema
 from moderation.submission.service import Outcome, SubmissionInput, SubmissionResult, submit
 from moderation.submission.store import StoredComment
+from moderation.types import utcnow
 
 bp = Blueprint("submission", __name__, url_prefix="/api/v1", description="Posting comments.")
 
@@ -59,6 +61,7 @@ RESPONSES: dict[Outcome, int | Callable[[SubmissionResult], Response]] = {
 @bp.arguments(SubmissionSchema)
 @bp.response(201, SubmittedCommentSchema, description="Published.")
 @bp.alt_response(202, schema=SubmittedCommentSchema, description="Stored and held for review; not public yet.")
+@bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
 @bp.alt_response(
     422,
     schema=ProblemSchema,
@@ -66,9 +69,43 @@ RESPONSES: dict[Outcome, int | Callable[[SubmissionResult], Response]] = {
     "the model would hold or reject (type ...:comment-nudge, nothing stored): resend with nudge_acknowledged.",
 )
 def post_comment(submission: SubmissionInput, article_id: str) -> tuple[StoredComment, int] | Response:
-    result = submit(session=current_session(), runtime=current_runtime(), article_id=article_id, submission=submission)
+    """Guests send a name; readers signed in through the newsroom send its token as ``Authorization: Bearer``."""
+    result = submit(
+        session=current_session(),
+        runtime=current_runtime(),
+        article_id=article_id,
+        submission=submission,
+        authorization=request.headers.get("Authorization"),
+    )
     answer = RESPONSES[result.outcome]
     if isinstance(answer, int):
         assert result.comment is not None
         return result.comment, answer
     return answer(result)
+
+
+@bp.route("/comments/<id:comment_id>", methods=["PATCH"])
+@limiter.limit(lambda: current_settings().ratelimit_post_comment, methods=["PATCH"])
+@bp.arguments(EditSchema)
+@bp.response(200, SubmittedCommentSchema, description="Edited and moderated again; status and reasons say how.")
+@bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
+@bp.alt_response(403, schema=ProblemSchema, description="Not the author's comment, or the edit window has closed.")
+@bp.alt_response(409, schema=ProblemSchema, description="Deleted or rejected: it cannot be changed any more.")
+@bp.doc(security=[{"readerToken": []}, {"editToken": []}])
+def edit(body: str, comment_id: int) -> StoredComment:
+    """The author's new text, within ``KOMMENTARE_EDIT_WINDOW_SECONDS``: moderated like a new comment."""
+    change = Change(request.headers.get("Authorization"), utcnow())
+    return edit_comment(
+        session=current_session(), runtime=current_runtime(), comment_id=comment_id, body=body, change=change
+    )
+
+
+@bp.route("/comments/<id:comment_id>", methods=["DELETE"])
+@bp.response(204, description="Deleted; a placeholder stays where replies hang below it.")
+@bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
+@bp.alt_response(403, schema=ProblemSchema, description="Not the author's comment, or the edit window has closed.")
+@bp.alt_response(409, schema=ProblemSchema, description="Deleted or rejected: it cannot be changed any more.")
+@bp.doc(security=[{"readerToken": []}, {"editToken": []}])
+def delete(comment_id: int) -> None:
+    change = Change(request.headers.get("Authorization"), utcnow())
+    delete_comment(session=current_session(), runtime=current_runtime(), comment_id=comment_id, change=change)

@@ -24,6 +24,8 @@ class EventType(enum.StrEnum):
     REJECTED = "comment.rejected"
     REPORTED = "comment.reported"
     MODERATED = "comment.moderated"
+    EDITED = "comment.edited"
+    DELETED = "comment.deleted"
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -215,3 +215,39 @@ def test_nudge_points_at_the_sentence_and_send_anyway_holds_it(page: Any, demo_u
     widget.get_by_role("button", name="Trotzdem senden").click()
     expect(status).to_have_text("Ihr Kommentar wird vor der Veröffentlichung von unserer Moderation geprüft.")
     assert session.scalars(select(Comment.status)).all() == [CommentStatus.PENDING]
+
+
+SSO_SECRET = "newsroom-sso-secret-" + "x" * 24
+
+
+@pytest.mark.parametrize("settings_overrides", [{"demo_page": True, "sso_secret": SSO_SECRET}])
+def test_a_signed_in_reader_posts_without_typing_a_name(page: Any, demo_url: str, session: Any) -> None:
+    import time
+
+    import jwt
+
+    token = jwt.encode({"sub": "u-42", "name": "Petra Leserin", "exp": int(time.time()) + 600}, SSO_SECRET, "HS256")
+    widget = open_page(page, demo_url)
+    expect(widget.get_by_label("Name", exact=True)).to_be_visible()  # a guest first
+    page.evaluate("token => window.Kommentare.setReaderToken(token)", token)
+    compose = widget.locator(".kommentare-compose")
+    expect(compose.get_by_label("Name", exact=True)).to_have_count(0)
+    compose.get_by_label("Kommentar", exact=True).fill("Ein Beitrag mit Anmeldung.")
+    widget.get_by_role("button", name="Kommentar senden").click()
+    expect(published(widget).first).to_contain_text("Petra Leserin")
+    stored = session.scalars(select(Comment).where(Comment.body == "Ein Beitrag mit Anmeldung.")).one()
+    assert stored.author_name == "Petra Leserin" and stored.reader_id is not None
+
+
+def test_a_deleted_comment_with_replies_shows_as_a_placeholder_without_actions(
+    page: Any, demo_url: str, session: Any
+) -> None:
+    parent = comment(session, "Wird gleich gelöscht.")
+    comment(session, "Eine Antwort darauf.", parent=parent)
+    parent.status, parent.body = CommentStatus.DELETED, ""
+    session.commit()
+    widget = open_page(page, demo_url)
+    placeholder = widget.locator(f'[data-comment-id="{parent.id}"]')
+    expect(placeholder.locator(".kommentar-body")).to_have_text("[gelöscht]")
+    expect(placeholder.get_by_role("button", name=re.compile("Antworten|Melden"))).to_have_count(0)
+    expect(widget.get_by_text("Eine Antwort darauf.")).to_be_visible()

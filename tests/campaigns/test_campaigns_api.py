@@ -44,7 +44,7 @@ def test_list_is_newest_first_with_counts_by_status(client: FlaskClient, session
     assert first["status"] == "open"
     assert first["article_id"] == ARTICLE_ID
     assert first["comment_count"] == 4
-    assert first["counts"] == {"published": 2, "pending": 0, "rejected": 2}
+    assert first["counts"] == {"published": 2, "pending": 0, "rejected": 2, "deleted": 0}
     assert first["summary"].startswith("Alle reden vom Klima")
     limited = client.get(f"{Q}?limit=1", headers=auth(token)).json
     assert [c["id"] for c in limited["campaigns"]] == [newer]
@@ -71,7 +71,7 @@ def test_bulk_reject_decides_every_comment_with_audit_and_events(client: FlaskCl
     assert response.status_code == 200
     assert response.json["status"] == "rejected"
     assert response.json["decided_by"] == "mod"
-    assert response.json["counts"] == {"published": 0, "pending": 0, "rejected": 3}
+    assert response.json["counts"] == {"published": 0, "pending": 0, "rejected": 3, "deleted": 0}
     assert client.get(f"/api/v1/articles/{ARTICLE_ID}/comments").json["threads"] == []
     for cid in ids:
         [entry] = client.get(f"/api/v1/moderation/audit?comment_id={cid}", headers=auth(token)).json["entries"][:1]

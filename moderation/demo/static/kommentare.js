@@ -2,6 +2,8 @@
  *
  * Embed:  <div id="kommentare" data-article-id="ARTICLE" data-api="https://host/api/v1"></div>
  *         <script src="https://host/widget/kommentare.js" defer></script>
+ * Signed-in readers: add data-reader-token="<JWT from the newsroom's login>" (sent as Authorization: Bearer),
+ * or call window.Kommentare.setReaderToken(jwt) when the reader logs in; then no name is asked for.
  *
  * User content is only ever inserted as text (textContent / text nodes), never as HTML.
  */
@@ -12,6 +14,7 @@
   if (!root) return;
 
   const API = root.dataset.api.replace(/\/+$/, "");
+  let readerToken = root.dataset.readerToken || "";
   const COMMENTS_URL = `${API}/articles/${encodeURIComponent(root.dataset.articleId)}/comments`;
   const BODY_MAX = 5000;
   const NAME_MAX = 80;
@@ -93,7 +96,11 @@
   async function request(url, options = {}) {
     const response = await fetch(url, {
       ...options,
-      headers: { Accept: "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) },
+      headers: {
+        Accept: "application/json",
+        ...(options.body ? { "Content-Type": "application/json" } : {}),
+        ...(readerToken && options.method && options.method !== "GET" ? { Authorization: `Bearer ${readerToken}` } : {}),
+      },
     });
     const data = await response.json().catch(() => ({}));
     return { status: response.status, data };
@@ -147,7 +154,7 @@
     let nudgedText = null;
     const cancel = onCancel && el("button", { type: "button", class: "kommentare-secondary", onclick: onCancel }, "Abbrechen");
     const form = el("form", { class: parent ? "kommentare-form kommentare-reply-form" : "kommentare-form", novalidate: true },
-      el("div", { class: "kommentare-row" }, name.wrapper, email.wrapper), body.wrapper,
+      readerToken ? null : el("div", { class: "kommentare-row" }, name.wrapper, email.wrapper), body.wrapper,
       el("div", { class: "kommentare-actions" }, submit, cancel), status);
     const updateCounter = () => {
       counter.textContent = `${textarea.value.length.toLocaleString("de-DE")} / ${BODY_MAX.toLocaleString("de-DE")} Zeichen`;
@@ -182,12 +189,12 @@
       event.preventDefault();
       if (submit.disabled) return;
       clearErrors();
-      const payload = { author_name: name.control.value.trim(), body: textarea.value };
-      if (email.control.value.trim()) payload.email = email.control.value.trim();
+      const payload = readerToken ? { body: textarea.value } : { author_name: name.control.value.trim(), body: textarea.value };
+      if (!readerToken && email.control.value.trim()) payload.email = email.control.value.trim();
       if (parent) payload.parent_id = parent.id;
       if (nudgedText !== null && payload.body === nudgedText) payload.nudge_acknowledged = true;
       const missing = {};
-      if (!payload.author_name) missing.author_name = ["Must not be empty."];
+      if (!readerToken && !payload.author_name) missing.author_name = ["Must not be empty."];
       if (!payload.body.trim()) missing.body = ["Must not be empty."];
       if (Object.keys(missing).length) { showErrors(missing); return; }
 
@@ -314,8 +321,8 @@
       el("header", { class: "kommentar-meta" },
         el("span", { class: "kommentar-author", id: authorId, text: comment.author_name }),
         el("time", { datetime: comment.created_at, title: when.long, text: when.short })),
-      el("p", { class: "kommentar-body", text: comment.body }),
-      el("div", { class: "kommentar-actions" }, replyButton, reportButton),
+      el("p", { class: comment.deleted ? "kommentar-body kommentar-deleted" : "kommentar-body", text: comment.body }),
+      comment.deleted ? null : el("div", { class: "kommentar-actions" }, replyButton, reportButton),
       panel,
     );
     const item = el("li", { class: "kommentare-item" }, node, replies);
@@ -373,9 +380,16 @@
   }
 
   // ---- Mount ---------------------------------------------------------------------------------------------------
-  const main = commentForm();
+  const compose = el("section", { class: "kommentare-compose", "aria-label": "Kommentar schreiben" }, commentForm().form);
+  // The page tells the widget when its reader logs in or out (the newsroom's token, or "" for a guest again).
+  window.Kommentare = Object.freeze({
+    setReaderToken(token) {
+      readerToken = String(token || "");
+      compose.replaceChildren(commentForm().form);
+    },
+  });
   root.replaceChildren(
-    el("section", { class: "kommentare-compose", "aria-label": "Kommentar schreiben" }, main.form),
+    compose,
     el("div", { class: "kommentare-toolbar" }, countEl,
       el("div", { class: "kommentare-sort" }, el("label", { for: sortId, text: "Sortieren" }), sortSelect)),
     list, listStatus, moreButton, announcer,

@@ -1,0 +1,34 @@
+"""Edit credentials for guests: a signed token naming one comment, returned once with the 201/202 answer.
+
+Guests have no login, so the answer to their post carries ``edit_token``: the comment id signed with the site's
+secret key (``itsdangerous``, its own salt, so it cannot pass for a session or anything else signed with the same
+key). Sent back as ``Authorization: Bearer kedit_...`` it lets its holder edit or delete that comment while the
+edit window is open; readers signed in through the newsroom's token may use that token instead.
+"""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+PREFIX = "kedit_"
+_SALT = "kommentare.comment-edit"
+
+
+def edit_token(secret: str, comment_id: int) -> str:
+    return PREFIX + URLSafeSerializer(secret, salt=_SALT).dumps({"comment": comment_id})
+
+
+def is_edit_token(token: str) -> bool:
+    return token.startswith(PREFIX)
+
+
+def comment_of(secret: str, token: str) -> int | None:
+    """The comment id the token was issued for, or None when it is not one of ours."""
+    if not is_edit_token(token):
+        return None
+    try:
+        data = URLSafeSerializer(secret, salt=_SALT).loads(token[len(PREFIX) :])
+    except BadSignature:
+        return None
+    comment = data.get("comment") if isinstance(data, dict) else None
+    return comment if isinstance(comment, int) and not isinstance(comment, bool) else None
