@@ -31,6 +31,7 @@ from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
 from moderation.queue.views import bp as queue_bp
 from moderation.ratelimits import storage_uri
+from moderation.readers import runtime as readers_runtime
 from moderation.reports.views import bp as reports_bp
 from moderation.settings import Settings
 from moderation.submission import runtime as submission_runtime
@@ -40,6 +41,7 @@ from moderation.submission.views import bp as submission_bp
 from moderation.toxicity import runtime as toxicity_runtime
 from moderation.toxicity.cli import cli as models_cli
 from moderation.toxicity.scorer import Scorer
+from moderation.votes.views import bp as votes_bp
 from moderation.watchwords import runtime as watchwords_runtime
 from moderation.watchwords.cli import cli as watchwords_cli
 from moderation.watchwords.views import bp as watchwords_bp
@@ -55,6 +57,7 @@ API_BLUEPRINTS = (
     comments_bp,
     submission_bp,
     reports_bp,
+    votes_bp,
     queue_bp,
     audit_bp,
     webhooks_bp,
@@ -149,7 +152,11 @@ def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> Non
     toxicity_runtime.init_app(app, scorer)
     wordlists = watchwords_runtime.build_cache(settings)
     watchwords_runtime.init_app(app, wordlists)
-    runtime = submission_runtime.build_runtime(settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists)
+    sso = readers_runtime.sso_config(settings)
+    readers_runtime.init_app(app, sso)
+    runtime = submission_runtime.build_runtime(
+        settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists, sso=sso
+    )
     submission_runtime.init_app(app, runtime)
 
 
@@ -160,10 +167,10 @@ def _api_requires_json() -> None:
 
 
 #: What an article page's JavaScript calls: reading and posting comments, reading its article, reporting.
-_PUBLIC_API = re.compile(r"^/api/v1/(?:articles/[^/]+(?:/comments)?|comments/\d+(?:/reports)?)$")
+_PUBLIC_API = re.compile(r"^/api/v1/(?:articles/[^/]+(?:/comments)?|comments/\d+(?:/reports|/vote)?)$")
 
 
-PUBLIC_METHODS = ("GET", "POST", "PATCH", "DELETE", "OPTIONS")
+PUBLIC_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _cors(origins: tuple[str, ...]) -> Any:

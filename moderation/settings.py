@@ -150,6 +150,8 @@ class Settings:
     admin_cookie_secure: bool = True
     #: A decision in the queue is sent this many seconds after the key press, so ``u`` can still take it back.
     admin_undo_seconds: int = 5
+    #: Votes per client address (each voter has one vote per comment, whatever the limit).
+    ratelimit_vote: str = "60/minute"
     #: Reader reports per client address (each reporter counts once per comment, whatever the limit).
     ratelimit_report: str = "5/minute;30/hour"
     ratelimit_enabled: bool = True

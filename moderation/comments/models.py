@@ -32,6 +32,7 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_comments_status_flagged", "status", "flagged", "id"),
         Index("ix_comments_open_reports", "open_reports", "status"),
         Index("ix_comments_claimed_until", "claimed_until"),
+        Index("ix_comments_article_rank", "article_id", "rank", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -78,6 +79,10 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     reader_id: Mapped[int | None] = mapped_column(ForeignKey("readers.id", ondelete="SET NULL"), index=True)
     #: When its author last edited or deleted it (the versions before are in ``comment_versions``).
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Readers' votes (``votes`` feature), and the Wilson lower bound of their up share in millionths (sort=top).
+    up: Mapped[int] = mapped_column(default=0, server_default="0")
+    down: Mapped[int] = mapped_column(default=0, server_default="0")
+    rank: Mapped[int] = mapped_column(default=0, server_default="0")
 
     article: Mapped[Article] = relationship()
 

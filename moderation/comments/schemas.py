@@ -56,6 +56,8 @@ class ThreadNodeSchema(Schema):
     body = fields.Method("_body", metadata={"description": "'[gelöscht]' for a deleted comment."})
     deleted = fields.Method("_deleted", metadata={"type": "boolean"})
     created_at = fields.DateTime(attribute="comment.created_at")
+    up = fields.Integer(attribute="comment.up", metadata={"description": "Readers' up-votes."})
+    down = fields.Integer(attribute="comment.down")
     depth = fields.Integer()
     reply_count = fields.Integer(metadata={"description": "Published replies in the thread (top level only)."})
     replies = fields.List(fields.Nested(lambda: ThreadNodeSchema()))

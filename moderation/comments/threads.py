@@ -27,7 +27,10 @@ SHOWN = (CommentStatus.PUBLISHED, CommentStatus.DELETED)
 class Sort(enum.StrEnum):
     NEWEST = "newest"
     OLDEST = "oldest"
-    TOP = "top"  # most published replies first, then newest
+    #: Best first: the Wilson lower bound of the up-vote share (``votes.ranking``), then newest.
+    TOP = "top"
+    #: Most published replies first, then newest (what ``top`` meant before votes).
+    REPLIES = "replies"
 
 
 @dataclass
@@ -82,7 +85,7 @@ def list_threads(
         order=order,
         cursor=query.cursor,
         limit=query.limit or default_limit,
-        key_of=lambda row: (row[1], row[0].id) if len(order.keys) == 2 else (row[0].id,),
+        key_of=lambda row: _key(query.sort, row),
         scalars=False,
     )
     nodes = _build_threads(session, [row[0] for row in page.items], max_depth)
@@ -96,7 +99,18 @@ def _order(sort: Sort, reply_count: ColumnElement[Any]) -> Order:
         return Order(sort.value, (Comment.id,), descending=False)
     if sort is Sort.NEWEST:
         return Order(sort.value, (Comment.id,), descending=True)
+    if sort is Sort.TOP:
+        return Order("best", (Comment.rank, Comment.id), descending=True)
     return Order(sort.value, (reply_count, Comment.id), descending=True)
+
+
+def _key(sort: Sort, row: Any) -> tuple[int, ...]:
+    """The keyset of a row in ``sort``'s order (what the cursor carries)."""
+    if sort is Sort.TOP:
+        return (row[0].rank, row[0].id)
+    if sort is Sort.REPLIES:
+        return (row[1], row[0].id)
+    return (row[0].id,)
 
 
 def _build_threads(session: Session, roots: list[Comment], max_depth: int) -> list[ThreadNode]:

@@ -61,7 +61,12 @@ def wordlist_for(session: Session, runtime: SubmissionRuntime) -> WordlistPort |
 
 
 def build_runtime(
-    settings: Settings, *, scorer: Scorer, thresholds: Thresholds, wordlists: WordlistCache | None = None
+    settings: Settings,
+    *,
+    scorer: Scorer,
+    thresholds: Thresholds,
+    wordlists: WordlistCache | None = None,
+    sso: SsoConfig | None = None,
 ) -> SubmissionRuntime:
     """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``), the policy and the
     watched words (the app's cache, see ``watchwords.runtime``)."""
@@ -83,13 +88,7 @@ def build_runtime(
         pipeline=pipeline,
         policy=SubmissionPolicy.from_settings(settings, thresholds=thresholds),
         wordlists=wordlists if settings.watchwords_enabled else None,
-        sso=SsoConfig.load(
-            secret=settings.sso_secret,
-            public_key_file=settings.sso_public_key_file,
-            audience=settings.sso_audience,
-            issuer=settings.sso_issuer,
-            leeway=settings.sso_leeway_seconds,
-        ),
+        sso=sso or SsoConfig(),
     )
 
 

@@ -69,7 +69,8 @@ def test_sort_orders(client: FlaskClient, session: Any) -> None:
     make_comment(session, parent=third)
     assert ids(client.get(URL + "?sort=newest").json["threads"]) == [third.id, second.id, first.id]
     assert ids(client.get(URL + "?sort=oldest").json["threads"]) == [first.id, second.id, third.id]
-    assert ids(client.get(URL + "?sort=top").json["threads"]) == [first.id, third.id, second.id]
+    assert ids(client.get(URL + "?sort=replies").json["threads"]) == [first.id, third.id, second.id]
+    assert ids(client.get(URL + "?sort=top").json["threads"]) == [third.id, second.id, first.id]  # no votes: newest
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest", "top"])

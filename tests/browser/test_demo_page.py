@@ -251,3 +251,20 @@ def test_a_deleted_comment_with_replies_shows_as_a_placeholder_without_actions(
     expect(placeholder.locator(".kommentar-body")).to_have_text("[gelöscht]")
     expect(placeholder.get_by_role("button", name=re.compile("Antworten|Melden"))).to_have_count(0)
     expect(widget.get_by_text("Eine Antwort darauf.")).to_be_visible()
+
+
+def test_voting_up_then_withdrawing_in_the_widget(page: Any, demo_url: str, session: Any) -> None:
+    target = comment(session, "Ein guter Punkt.")
+    widget = open_page(page, demo_url)
+    up = widget.locator(f'[data-comment-id="{target.id}"]').get_by_role("button", name=re.compile("^Gefällt mir \\("))
+    expect(up).to_have_attribute("aria-pressed", "false")
+    up.click()
+    expect(up).to_have_text("▲ 1")
+    expect(up).to_have_attribute("aria-pressed", "true")
+    session.expire_all()
+    assert session.get(Comment, target.id).up == 1
+    up.press("Enter")  # by keyboard: a second press withdraws the vote
+    expect(up).to_have_text("▲ 0")
+    expect(up).to_have_attribute("aria-pressed", "false")
+    session.expire_all()
+    assert session.get(Comment, target.id).up == 0

@@ -26,7 +26,7 @@
     ["off_topic", "Kein Bezug zum Artikel"],
     ["other", "Sonstiges"],
   ];
-  const SORTS = [["newest", "Neueste"], ["oldest", "Älteste"], ["top", "Meiste Antworten"]];
+  const SORTS = [["newest", "Neueste"], ["oldest", "Älteste"], ["top", "Beste"], ["replies", "Meiste Antworten"]];
   const MSG = {
     network: "Keine Verbindung zum Server. Ihr Text bleibt erhalten – bitte versuchen Sie es gleich noch einmal.",
     rateLimited: "Zu viele Kommentare in kurzer Zeit. Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
@@ -38,6 +38,7 @@
     loadFailed: "Die Kommentare konnten nicht geladen werden.",
     reported: "Danke. Wir haben Ihre Meldung erhalten und prüfen den Kommentar.",
     reportFailed: "Die Meldung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
+    voteFailed: "Ihre Bewertung konnte nicht gespeichert werden.",
   };
 
   let uid = 0;
@@ -317,17 +318,53 @@
     replyButton.setAttribute("aria-label", `Auf Kommentar von ${comment.author_name} antworten`);
     reportButton.setAttribute("aria-label", `Kommentar von ${comment.author_name} melden`);
 
+    const votes = comment.deleted ? null : voteButtons(comment);
+
     node.append(
       el("header", { class: "kommentar-meta" },
         el("span", { class: "kommentar-author", id: authorId, text: comment.author_name }),
         el("time", { datetime: comment.created_at, title: when.long, text: when.short })),
       el("p", { class: comment.deleted ? "kommentar-body kommentar-deleted" : "kommentar-body", text: comment.body }),
-      comment.deleted ? null : el("div", { class: "kommentar-actions" }, replyButton, reportButton),
+      comment.deleted ? null : el("div", { class: "kommentar-actions" }, votes, replyButton, reportButton),
       panel,
     );
     const item = el("li", { class: "kommentare-item" }, node, replies);
     for (const reply of comment.replies || []) replies.append(renderComment(reply));
     return item;
+  }
+
+  /** Up and down buttons (aria-pressed shows the reader's vote); a second press withdraws the vote. */
+  function voteButtons(comment) {
+    const counts = { up: comment.up || 0, down: comment.down || 0 };
+    let mine = 0;
+    const up = el("button", { type: "button", class: "kommentare-vote kommentare-vote-up", "aria-pressed": "false" });
+    const down = el("button", { type: "button", class: "kommentare-vote kommentare-vote-down", "aria-pressed": "false" });
+    const draw = () => {
+      up.textContent = `▲ ${counts.up}`;
+      down.textContent = `▼ ${counts.down}`;
+      up.setAttribute("aria-label", `Gefällt mir (${counts.up})`);
+      down.setAttribute("aria-label", `Gefällt mir nicht (${counts.down})`);
+      up.setAttribute("aria-pressed", String(mine === 1));
+      down.setAttribute("aria-pressed", String(mine === -1));
+    };
+    const send = async (value) => {
+      up.disabled = down.disabled = true;
+      try {
+        const { status, data } = await request(`${API}/comments/${comment.id}/vote`, {
+          method: "PUT", body: JSON.stringify({ value }),
+        });
+        if (status === 200) { counts.up = data.up; counts.down = data.down; mine = data.mine; draw(); }
+        else announce(status === 429 ? MSG.rateLimited : MSG.voteFailed);
+      } catch {
+        announce(MSG.network);
+      } finally {
+        up.disabled = down.disabled = false;
+      }
+    };
+    up.addEventListener("click", () => send(mine === 1 ? 0 : 1));
+    down.addEventListener("click", () => send(mine === -1 ? 0 : -1));
+    draw();
+    return el("span", { class: "kommentare-votes", role: "group", "aria-label": "Bewertung" }, up, down);
   }
 
   const findComment = (id) => list.querySelector(`[data-comment-id="${Number(id)}"]`);
