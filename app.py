@@ -166,26 +166,36 @@ def _api_requires_json() -> None:
         require_json_body()
 
 
-#: What an article page's JavaScript calls: reading and posting comments, reading its article, reporting.
-_PUBLIC_API = re.compile(r"^/api/v1/(?:articles/[^/]+(?:/comments)?|comments/\d+(?:/reports|/vote)?)$")
+#: What an article page's JavaScript calls, and with which methods: reading and posting comments, reading its
+#: article, editing or deleting one's own comment, voting, reporting. The moderator API is never among them.
+_PUBLIC_API: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"^/api/v1/articles/[^/]+$"), ("GET",)),
+    (re.compile(r"^/api/v1/articles/[^/]+/comments$"), ("GET", "POST")),
+    (re.compile(r"^/api/v1/comments/\d+$"), ("PATCH", "DELETE")),
+    (re.compile(r"^/api/v1/comments/\d+/vote$"), ("PUT",)),
+    (re.compile(r"^/api/v1/comments/\d+/reports$"), ("POST",)),
+)
 
 
-PUBLIC_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+def public_methods(path: str) -> tuple[str, ...]:
+    """The methods an article page may use on ``path`` from another origin (none for anything else)."""
+    return next((methods for pattern, methods in _PUBLIC_API if pattern.match(path)), ())
 
 
 def _cors(origins: tuple[str, ...]) -> Any:
     """Let article pages on the newsroom's own domains call the public API from the browser, and nothing else:
-    the moderator API is never opened to other origins, and ``*`` never answers the opaque origin ``null``
-    (sandboxed frames, ``file:`` pages)."""
+    the moderator API is never opened to other origins, each public path only for its own methods, and ``*``
+    never answers the opaque origin ``null`` (sandboxed frames, ``file:`` pages)."""
 
     def add_headers(response: Response) -> Response:
         origin = request.headers.get("Origin")
-        if not origin or not _PUBLIC_API.match(request.path) or request.method not in PUBLIC_METHODS:
+        methods = public_methods(request.path)
+        if not origin or request.method not in (*methods, "OPTIONS") or not methods:
             return response
         if origin in origins or ("*" in origins and origin != "null"):
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
-            response.headers["Access-Control-Allow-Methods"] = ", ".join(PUBLIC_METHODS)
+            response.headers["Access-Control-Allow-Methods"] = ", ".join((*methods, "OPTIONS"))
             response.headers["Vary"] = "Origin"
         return response
 

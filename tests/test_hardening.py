@@ -87,7 +87,14 @@ def test_cors_opens_the_public_api_only_and_never_to_the_null_origin(client: Fla
     origin = {"Origin": "https://zeitung.example"}
     public = client.get(comments_url(), headers=origin)
     assert public.headers["Access-Control-Allow-Origin"] == "https://zeitung.example"
-    assert "PUT" not in public.headers["Access-Control-Allow-Methods"]
+    assert public.headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
+    own = client.options("/api/v1/comments/1", headers={**origin, "Access-Control-Request-Method": "PATCH"})
+    assert own.headers["Access-Control-Allow-Methods"] == "PATCH, DELETE, OPTIONS"
+    assert "Authorization" in own.headers["Access-Control-Allow-Headers"]
+    vote = client.options("/api/v1/comments/1/vote", headers={**origin, "Access-Control-Request-Method": "PUT"})
+    assert vote.headers["Access-Control-Allow-Methods"] == "PUT, OPTIONS"
+    article = client.options("/api/v1/articles/x", headers={**origin, "Access-Control-Request-Method": "PUT"})
+    assert "PUT" not in article.headers.get("Access-Control-Allow-Methods", "")  # registering articles: admins only
     for url in ("/api/v1/moderation/queue", "/api/v1/moderation/audit", "/api/v1/moderation/webhooks"):
         assert "Access-Control-Allow-Origin" not in client.get(url, headers={**origin, **auth(token)}).headers
     assert "Access-Control-Allow-Origin" not in client.get(comments_url(), headers={"Origin": "null"}).headers
