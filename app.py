@@ -18,6 +18,7 @@ from moderation.admin.views import bp as admin_bp
 from moderation.articles.views import bp as articles_bp
 from moderation.audit.views import bp as audit_bp
 from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH, READER_AUTH
+from moderation.bans.views import bp as bans_bp
 from moderation.campaigns.views import bp as campaigns_bp
 from moderation.comments.views import bp as comments_bp
 from moderation.demo.cli import cli as demo_cli
@@ -57,6 +58,7 @@ API_BLUEPRINTS = (
     comments_bp,
     submission_bp,
     reports_bp,
+    bans_bp,
     votes_bp,
     queue_bp,
     audit_bp,

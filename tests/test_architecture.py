@@ -23,6 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"reports", "filters", "votes"}),
     frozenset({"queue", "watchwords", "toxicity"}),
     frozenset({"campaigns"}),
+    frozenset({"bans"}),
     frozenset({"submission"}),
     frozenset({"health", "admin"}),
 )

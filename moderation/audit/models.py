@@ -24,6 +24,8 @@ class AuditAction(enum.StrEnum):
     COMMENT_REJECTED = "comment.rejected"
     COMMENT_EDITED = "comment.edited"
     COMMENT_DELETED = "comment.deleted"
+    BAN_CREATED = "ban.created"
+    BAN_LIFTED = "ban.lifted"
     CAMPAIGN_DETECTED = "campaign.detected"
     CAMPAIGN_GROWN = "campaign.grown"
     CAMPAIGN_APPROVED = "campaign.approved"

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from moderation.bans.service import guest_subject, reader_subject
 from moderation.errors import InvalidInput
 from moderation.readers.models import Reader
 from moderation.readers.service import bearer_token, identify
@@ -27,6 +28,12 @@ class Author:
     name: str
     email: str | None
     reader: Reader | None = None
+
+    def ban_subjects(self, secret: str) -> list[str]:
+        """What a ban on this author names (``bans.service``)."""
+        if self.reader is not None:
+            return [reader_subject(self.reader.id)]
+        return [guest_subject(secret=secret, email=self.email, author_name=self.name)]
 
     @property
     def account(self) -> str | None:

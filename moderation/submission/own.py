@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from moderation.actors import Actor
 from moderation.audit.models import AuditAction
+from moderation.bans.service import guest_subject, reader_subject, refuse_if_banned
 from moderation.comments.models import Comment, CommentStatus, CommentVersion
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment, get_comment
 from moderation.errors import Conflict, Forbidden
@@ -106,11 +107,18 @@ def _own(session: Session, runtime: SubmissionRuntime, comment_id: int, change: 
         raise NotYourComment("Sie können nur Ihre eigenen Kommentare ändern.")
     if comment.status not in EDITABLE:
         raise NotEditable("Dieser Kommentar kann nicht mehr geändert werden.")
+    refuse_if_banned(session, _subjects(comment, runtime.policy.secret_key), change.now)
     window = timedelta(seconds=runtime.policy.edit_window_seconds)
     if change.now > comment.created_at + window:
         minutes = max(1, runtime.policy.edit_window_seconds // 60)
         raise EditWindowClosed(f"Kommentare können nur in den ersten {minutes} Minuten geändert werden.")
     return comment
+
+
+def _subjects(comment: Comment, secret: str) -> list[str]:
+    if comment.reader_id is not None:
+        return [reader_subject(comment.reader_id)]
+    return [guest_subject(secret=secret, email=comment.email, author_name=comment.author_name)]
 
 
 def _keep_version(session: Session, comment: Comment, now: datetime) -> CommentStatus:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from moderation.bans.service import refuse_if_banned
 from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
 from moderation.comments.models import CommentStatus
@@ -88,6 +89,7 @@ def submit(
     author = author_of(
         session, runtime, name=submission.author_name, email=submission.email, authorization=authorization
     )
+    refuse_if_banned(session, author.ban_subjects(policy.secret_key), utcnow())
     verdict = pipeline.moderate(
         submission.body,
         thresholds=merge(policy.thresholds, article.thresholds),

@@ -62,6 +62,7 @@ RESPONSES: dict[Outcome, int | Callable[[SubmissionResult], Response]] = {
 @bp.response(201, SubmittedCommentSchema, description="Published.")
 @bp.alt_response(202, schema=SubmittedCommentSchema, description="Stored and held for review; not public yet.")
 @bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
+@bp.alt_response(403, schema=ProblemSchema, description="The reader or guest is banned; nothing stored.")
 @bp.alt_response(
     422,
     schema=ProblemSchema,
