@@ -52,6 +52,8 @@ class Settings:
     page_size_default: int = 20
     page_size_max: int = 100
     auto_create_articles: bool = False
+    #: Stories close to new comments this many days after they were registered (0: never).
+    auto_close_days: int = 0
     # Readers' own comments and the newsroom's single sign-on (see the README's "Readers and single sign-on").
     #: Authors may edit or delete their comment this long after posting it.
     edit_window_seconds: int = 300

@@ -18,6 +18,8 @@ class ReasonCode(enum.StrEnum):
     RULE = "rule"
     CAMPAIGN = "campaign"
     READER_REPORTS = "reader_reports"
+    #: The story is pre-moderated: what would be published waits for a moderator.
+    PREMODERATED = "premoderated"
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
     WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"

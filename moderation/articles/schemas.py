@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from moderation.articles.models import ARTICLE_ID_PATTERN
+from moderation.articles.models import ARTICLE_ID_PATTERN, ModerationMode
 from moderation.articles.service import ArticleInput
 from moderation.http import JsonBoolean, Text
 from moderation.thresholds import KNOWN_LABELS, Thresholds, validate_overrides
@@ -23,6 +23,12 @@ class ArticleInSchema(Schema):
     )
     title = Text(required=True, validate=validate.Length(min=1, max=500))
     comments_open = JsonBoolean(load_default=True)
+    moderation_mode = fields.Enum(
+        ModerationMode,
+        by_value=True,
+        load_default=None,
+        metadata={"description": "post (default): publish what passes; pre: hold everything. Omit to keep it."},
+    )
 
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> ArticleInput:
@@ -34,6 +40,7 @@ class ArticleOutSchema(Schema):
     url = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     comments_open = fields.Boolean()
+    moderation_mode = fields.Enum(ModerationMode, by_value=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from moderation.articles.models import ARTICLE_ID_PATTERN, Article
+from moderation.articles.models import ARTICLE_ID_PATTERN, Article, ModerationMode
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
@@ -33,6 +33,8 @@ class ArticleInput:
     url: str
     title: str
     comments_open: bool = True
+    #: None keeps the story's mode (a new story is post-moderated).
+    moderation_mode: ModerationMode | None = None
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,18 @@ def register_article(
         article = Article(id=article_id)
         session.add(article)
     article.url, article.title, article.comments_open = url, title, comments_open
+    article.moderation_mode = article_input.moderation_mode or article.moderation_mode or ModerationMode.POST
     record_action(
         session,
         actor=actor,
         action=AuditAction.ARTICLE_REGISTERED if created else AuditAction.ARTICLE_UPDATED,
         article_id=article_id,
-        details={"url": url, "title": title, "comments_open": comments_open},
+        details={
+            "url": url,
+            "title": title,
+            "comments_open": comments_open,
+            "moderation_mode": article.moderation_mode.value,
+        },
     )
     session.commit()
     return article, created

@@ -58,6 +58,13 @@ def guest_subject(*, secret: str, email: str | None, author_name: str) -> str:
     return "guest:" + account_key(secret=secret, email=email, author_name=author_name)
 
 
+def subjects_of(comment: Comment, *, secret: str) -> list[str]:
+    """What a ban on the author of ``comment`` names: their reader id, else the guest's account key."""
+    if comment.reader_id is not None:
+        return [reader_subject(comment.reader_id)]
+    return [guest_subject(secret=secret, email=comment.email, author_name=comment.author_name)]
+
+
 def find_reader(session: Session, reader: str) -> Reader:
     """A reader by id (digits) or by the newsroom's ``sub``."""
     found = session.get(Reader, int(reader)) if reader.isdigit() and len(reader) < 12 else None

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from moderation.actors import Actor
 from moderation.audit.models import AuditAction
-from moderation.bans.service import guest_subject, reader_subject, refuse_if_banned
+from moderation.bans.service import refuse_if_banned, subjects_of
 from moderation.comments.models import Comment, CommentStatus, CommentVersion
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment, get_comment
 from moderation.errors import Conflict, Forbidden
 from moderation.readers.service import bearer_token, identify
 from moderation.submission.credentials import comment_of, is_edit_token
+from moderation.submission.modes import with_article_mode
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.store import StoredComment
 from moderation.thresholds import merge
@@ -64,6 +65,7 @@ def edit_comment(
     comment = _own(session, runtime, comment_id, change)
     thresholds = merge(runtime.policy.thresholds, comment.article.thresholds)
     verdict = runtime.pipeline.moderate(body, thresholds=thresholds, wordlist=wordlist_for(session, runtime))
+    verdict = with_article_mode(verdict, comment.article)
     endpoints = subscriptions(session)
     with serialized_writes(session):
         before = _keep_version(session, comment, change.now)
@@ -107,18 +109,12 @@ def _own(session: Session, runtime: SubmissionRuntime, comment_id: int, change: 
         raise NotYourComment("Sie können nur Ihre eigenen Kommentare ändern.")
     if comment.status not in EDITABLE:
         raise NotEditable("Dieser Kommentar kann nicht mehr geändert werden.")
-    refuse_if_banned(session, _subjects(comment, runtime.policy.secret_key), change.now)
+    refuse_if_banned(session, subjects_of(comment, secret=runtime.policy.secret_key), change.now)
     window = timedelta(seconds=runtime.policy.edit_window_seconds)
     if change.now > comment.created_at + window:
         minutes = max(1, runtime.policy.edit_window_seconds // 60)
         raise EditWindowClosed(f"Kommentare können nur in den ersten {minutes} Minuten geändert werden.")
     return comment
-
-
-def _subjects(comment: Comment, secret: str) -> list[str]:
-    if comment.reader_id is not None:
-        return [reader_subject(comment.reader_id)]
-    return [guest_subject(secret=secret, email=comment.email, author_name=comment.author_name)]
 
 
 def _keep_version(session: Session, comment: Comment, now: datetime) -> CommentStatus:

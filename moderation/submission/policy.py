@@ -25,6 +25,7 @@ class SubmissionPolicy:
     rescore_timeout_seconds: float
     reserved_author_names: tuple[str, ...] = ()
     edit_window_seconds: int = 300
+    auto_close_days: int = 0
     #: Signs guests' edit tokens (``credentials``); the app's secret key.
     secret_key: str = field(default="", repr=False)
 
@@ -39,5 +40,6 @@ class SubmissionPolicy:
             rescore_timeout_seconds=max(RESCORE_MIN_TIMEOUT_SECONDS, settings.model_timeout_seconds),
             reserved_author_names=settings.reserved_author_names,
             edit_window_seconds=settings.edit_window_seconds,
+            auto_close_days=settings.auto_close_days,
             secret_key=settings.secret_key,
         )

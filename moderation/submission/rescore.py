@@ -11,6 +11,7 @@ from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
+from moderation.submission.modes import with_article_mode
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.thresholds import merge
 
@@ -53,7 +54,7 @@ def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 5
             session.rollback()
             return RescoreRound(rescored, changed, waiting=True)
         before = comment.status
-        apply_verdict(comment, verdict)
+        apply_verdict(comment, with_article_mode(verdict, comment.article))
         audit_comment(
             session,
             comment=comment,

@@ -17,6 +17,7 @@ from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
 from moderation.comments.models import CommentStatus
 from moderation.submission.identity import Author, author_of, with_edit_token
+from moderation.submission.modes import with_article_mode
 from moderation.submission.nudge import Nudge, nudge_for
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.store import (
@@ -84,7 +85,9 @@ def submit(
     nothing is stored; a resubmission with ``nudge_acknowledged`` goes through as usual.
     """
     policy, pipeline = runtime.policy, runtime.pipeline
-    article, new = article_for(session, article_id, auto_create=policy.auto_create_articles)
+    article, new = article_for(
+        session, article_id, auto_create=policy.auto_create_articles, auto_close_days=policy.auto_close_days
+    )
     parent = parent_for(session, submission.parent_id, article.id)
     author = author_of(
         session, runtime, name=submission.author_name, email=submission.email, authorization=authorization
@@ -95,6 +98,7 @@ def submit(
         thresholds=merge(policy.thresholds, article.thresholds),
         wordlist=wordlist_for(session, runtime),
     )
+    verdict = with_article_mode(verdict, article)
     if policy.nudge_enabled and not submission.nudge_acknowledged:
         nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
         if nudge is not None:

@@ -27,7 +27,9 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
 from moderation.errors import Conflict, InvalidInput
 from moderation.moderators.models import Moderator
+from moderation.submission.modes import closed_by_age
 from moderation.submission.names import reserved_match
+from moderation.types import utcnow
 from moderation.verdicts import Verdict
 from moderation.webhooks.events import Subscription
 from moderation.webhooks.models import EventType
@@ -68,15 +70,18 @@ class StoredComment:
         )
 
 
-def article_for(session: Session, article_id: str, *, auto_create: bool) -> tuple[Article, bool]:
-    """The article commented on, and whether it is new (auto-created articles are registered in the write phase)."""
+def article_for(
+    session: Session, article_id: str, *, auto_create: bool, auto_close_days: int = 0
+) -> tuple[Article, bool]:
+    """The article commented on, and whether it is new (auto-created articles are registered in the write phase);
+    ``CommentsClosed`` when it is closed, or older than ``auto_close_days``."""
     article = session.get(Article, article_id)
     if article is None and auto_create:
         validate_article_id(article_id)
         return Article(id=article_id, comments_open=True), True
     if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
-    if not article.comments_open:
+    if not article.comments_open or closed_by_age(article, auto_close_days=auto_close_days, now=utcnow()):
         raise CommentsClosed(f"Comments on article '{article_id}' are closed.")
     return article, False
 
