@@ -54,6 +54,8 @@ class Settings:
     auto_create_articles: bool = False
     #: Stories close to new comments this many days after they were registered (0: never).
     auto_close_days: int = 0
+    #: Trust: a reader's (or guest account's) comments are held until this many of theirs were published (0: off).
+    trust_min_published: int = 0
     # Readers' own comments and the newsroom's single sign-on (see the README's "Readers and single sign-on").
     #: Authors may edit or delete their comment this long after posting it.
     edit_window_seconds: int = 300

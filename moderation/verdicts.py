@@ -20,6 +20,8 @@ class ReasonCode(enum.StrEnum):
     READER_REPORTS = "reader_reports"
     #: The story is pre-moderated: what would be published waits for a moderator.
     PREMODERATED = "premoderated"
+    #: The author has fewer approved comments than the site trusts to appear unreviewed.
+    NEW_READER = "new_reader"
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
     WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"

@@ -26,6 +26,7 @@ class SubmissionPolicy:
     reserved_author_names: tuple[str, ...] = ()
     edit_window_seconds: int = 300
     auto_close_days: int = 0
+    trust_min_published: int = 0
     #: Signs guests' edit tokens (``credentials``); the app's secret key.
     secret_key: str = field(default="", repr=False)
 
@@ -41,5 +42,6 @@ class SubmissionPolicy:
             reserved_author_names=settings.reserved_author_names,
             edit_window_seconds=settings.edit_window_seconds,
             auto_close_days=settings.auto_close_days,
+            trust_min_published=settings.trust_min_published,
             secret_key=settings.secret_key,
         )

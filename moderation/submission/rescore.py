@@ -13,6 +13,7 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
 from moderation.submission.modes import with_article_mode
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
+from moderation.submission.trust import published_count, with_trust
 from moderation.thresholds import merge
 
 
@@ -54,7 +55,17 @@ def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 5
             session.rollback()
             return RescoreRound(rescored, changed, waiting=True)
         before = comment.status
-        apply_verdict(comment, with_article_mode(verdict, comment.article))
+        verdict = with_article_mode(verdict, comment.article)
+        if policy.trust_min_published:
+            published = published_count(
+                session,
+                reader_id=comment.reader_id,
+                email=comment.email,
+                name=comment.author_name,
+                secret=policy.secret_key,
+            )
+            verdict = with_trust(verdict, published=published, minimum=policy.trust_min_published)
+        apply_verdict(comment, verdict)
         audit_comment(
             session,
             comment=comment,

@@ -95,6 +95,13 @@ class SubmittedCommentSchema(PublicCommentSchema):
         metadata={"description": "Send as 'Authorization: Bearer <edit_token>' to edit or delete this comment."},
     )
     editable_until = fields.DateTime(allow_none=True)
+    depth = fields.Method(
+        "_depth",
+        metadata={"type": "integer", "description": "Where the public tree shows it (capped like the tree's replies)."},
+    )
+
+    def _depth(self, comment: StoredComment) -> int:
+        return min(comment.depth, current_settings().thread_max_depth)
 
     def _message(self, comment: StoredComment) -> str:
         if comment.reasons:

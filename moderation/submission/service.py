@@ -29,6 +29,7 @@ from moderation.submission.store import (
     register_article,
     store,
 )
+from moderation.submission.trust import author_record, with_trust
 from moderation.thresholds import merge
 from moderation.types import utcnow
 from moderation.webhooks.events import subscriptions
@@ -99,6 +100,9 @@ def submit(
         wordlist=wordlist_for(session, runtime),
     )
     verdict = with_article_mode(verdict, article)
+    if policy.trust_min_published:
+        published = author_record(session, author, secret=policy.secret_key)
+        verdict = with_trust(verdict, published=published, minimum=policy.trust_min_published)
     if policy.nudge_enabled and not submission.nudge_acknowledged:
         nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
         if nudge is not None:

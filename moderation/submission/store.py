@@ -52,6 +52,8 @@ class StoredComment:
     created_at: datetime
     status: CommentStatus
     reasons: list[dict[str, Any]]
+    #: Nesting level as stored (the answer shows it capped at the tree's display depth).
+    depth: int = 0
     #: Only in the answer to the post: what lets its author edit or delete it (``credentials``), and until when.
     edit_token: str | None = None
     editable_until: datetime | None = None
@@ -67,6 +69,7 @@ class StoredComment:
             created_at=comment.created_at,
             status=comment.status,
             reasons=list(comment.reasons),
+            depth=comment.depth,
         )
 
 

@@ -219,7 +219,7 @@
         updateCounter();
         say(data.message || MSG.published, "success");
         setCount(state.total + 1);
-        const node = insertComment({ ...data, depth: parent ? parent.depth + 1 : 0, replies: [] }, parent);
+        const node = insertComment({ ...data, depth: data.depth ?? (parent ? parent.depth + 1 : 0), replies: [] }, parent);
         if (parent) { announce(data.message || MSG.published); onCancel?.(); node.focus(); }
       } else if (code === 202) {
         textarea.value = "";
