@@ -56,6 +56,11 @@ class Settings:
     auto_close_days: int = 0
     #: Trust: a reader's (or guest account's) comments are held until this many of theirs were published (0: off).
     trust_min_published: int = 0
+    #: Trust: hold an author's comments while more than this share of their recent ones was rejected (0: off) ...
+    trust_max_rejection_rate: float = 0.0
+    #: ... over this many days, once they wrote at least ``TRUST_MIN_RECENT`` in that time.
+    trust_window_days: int = 7
+    trust_min_recent: int = 3
     # Readers' own comments and the newsroom's single sign-on (see the README's "Readers and single sign-on").
     #: Authors may edit or delete their comment this long after posting it.
     edit_window_seconds: int = 300

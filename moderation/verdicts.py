@@ -22,6 +22,8 @@ class ReasonCode(enum.StrEnum):
     PREMODERATED = "premoderated"
     #: The author has fewer approved comments than the site trusts to appear unreviewed.
     NEW_READER = "new_reader"
+    #: Too many of the author's recent comments were rejected.
+    REJECTION_RATE = "rejection_rate"
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
     WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from moderation.campaigns.detection import CampaignConfig
 from moderation.settings import Settings
+from moderation.submission.trust_rules import TrustRules
 from moderation.thresholds import Thresholds
 
 #: The re-score job waits at least this long for a score: it serves no waiting reader.
@@ -26,7 +27,7 @@ class SubmissionPolicy:
     reserved_author_names: tuple[str, ...] = ()
     edit_window_seconds: int = 300
     auto_close_days: int = 0
-    trust_min_published: int = 0
+    trust: TrustRules = field(default_factory=TrustRules)
     #: Signs guests' edit tokens (``credentials``); the app's secret key.
     secret_key: str = field(default="", repr=False)
 
@@ -42,6 +43,11 @@ class SubmissionPolicy:
             reserved_author_names=settings.reserved_author_names,
             edit_window_seconds=settings.edit_window_seconds,
             auto_close_days=settings.auto_close_days,
-            trust_min_published=settings.trust_min_published,
+            trust=TrustRules(
+                min_published=settings.trust_min_published,
+                max_rejection_rate=settings.trust_max_rejection_rate,
+                window_days=settings.trust_window_days,
+                min_recent=settings.trust_min_recent,
+            ),
             secret_key=settings.secret_key,
         )

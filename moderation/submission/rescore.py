@@ -13,8 +13,9 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
 from moderation.submission.modes import with_article_mode
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
-from moderation.submission.trust import published_count, with_trust
+from moderation.submission.trust import record_of, window_start, with_trust
 from moderation.thresholds import merge
+from moderation.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,16 @@ def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 5
             return RescoreRound(rescored, changed, waiting=True)
         before = comment.status
         verdict = with_article_mode(verdict, comment.article)
-        if policy.trust_min_published:
-            published = published_count(
+        if policy.trust.active:
+            record = record_of(
                 session,
                 reader_id=comment.reader_id,
                 email=comment.email,
                 name=comment.author_name,
                 secret=policy.secret_key,
+                since=window_start(policy.trust, utcnow()),
             )
-            verdict = with_trust(verdict, published=published, minimum=policy.trust_min_published)
+            verdict = with_trust(verdict, record, policy.trust)
         apply_verdict(comment, verdict)
         audit_comment(
             session,

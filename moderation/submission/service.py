@@ -29,7 +29,7 @@ from moderation.submission.store import (
     register_article,
     store,
 )
-from moderation.submission.trust import author_record, with_trust
+from moderation.submission.trust import author_record, window_start, with_trust
 from moderation.thresholds import merge
 from moderation.types import utcnow
 from moderation.webhooks.events import subscriptions
@@ -100,9 +100,10 @@ def submit(
         wordlist=wordlist_for(session, runtime),
     )
     verdict = with_article_mode(verdict, article)
-    if policy.trust_min_published:
-        published = author_record(session, author, secret=policy.secret_key)
-        verdict = with_trust(verdict, published=published, minimum=policy.trust_min_published)
+    if policy.trust.active:
+        since = window_start(policy.trust, utcnow())
+        record = author_record(session, author, secret=policy.secret_key, since=since)
+        verdict = with_trust(verdict, record, policy.trust)
     if policy.nudge_enabled and not submission.nudge_acknowledged:
         nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
         if nudge is not None:

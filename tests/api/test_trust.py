@@ -60,3 +60,26 @@ def test_the_answer_carries_the_depth_the_tree_will_show(client: FlaskClient, to
     reply = post_comment(client, "Antwort.", author="B", parent_id=top.json["id"])
     deeper = post_comment(client, "Antwort auf die Antwort.", author="C", parent_id=reply.json["id"])
     assert [r.json["depth"] for r in (top, reply, deeper)] == [0, 1, 1]  # capped like the tree
+
+
+@pytest.mark.parametrize("settings_overrides", [{"trust_max_rejection_rate": 0.3, "trust_min_recent": 3}])
+def test_a_bad_recent_record_holds_until_it_ages_out(client: FlaskClient, session: Any, token: str) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from moderation.comments.models import Comment
+    from moderation.types import utcnow
+
+    mail = {"email": "wechselhaft@example.org"}
+    assert post_comment(client, "Ein sachlicher Beitrag.", **mail).status_code == 201
+    assert post_comment(client, "Du Giftzwerg.", **mail).status_code == 422
+    assert post_comment(client, "Noch ein sachlicher Beitrag.", **mail).status_code == 201  # 1 of 2: too few to judge
+    assert post_comment(client, "Du Giftzwerg, wirklich.", **mail).status_code == 422
+    held = post_comment(client, "Wieder sachlich.", **mail)  # 2 of 4 rejected: 50 % > 30 %
+    assert held.status_code == 202 and [r["code"] for r in held.json["reasons"]] == ["rejection_rate"]
+    assert post_comment(client, "Jemand anderes, sachlich.", author="Bernd").status_code == 201
+    for comment in session.scalars(select(Comment)):
+        comment.created_at = utcnow() - timedelta(days=8)
+    session.commit()
+    assert post_comment(client, "Eine Woche später.", **mail).status_code == 201
