@@ -6,6 +6,7 @@ The app's scorer is ``tests.fakes.KeywordScorer``: "giftzwerg" is rejected, "dum
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ expect = pytest.importorskip(
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def comment(session: Any, body: str, **fields: Any) -> Any:
@@ -261,6 +263,8 @@ def test_voting_up_then_withdrawing_in_the_widget(page: Any, demo_url: str, sess
     up.click()
     expect(up).to_have_text("▲ 1")
     expect(up).to_have_attribute("aria-pressed", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    widget.screenshot(path=str(SCREENSHOTS / "widget-vote-de.png"))
     session.expire_all()
     assert session.get(Comment, target.id).up == 1
     up.press("Enter")  # by keyboard: a second press withdraws the vote
