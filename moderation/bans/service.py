@@ -58,11 +58,17 @@ def guest_subject(*, secret: str, email: str | None, author_name: str) -> str:
     return "guest:" + account_key(secret=secret, email=email, author_name=author_name)
 
 
+def subjects_for(*, reader_id: int | None, email: str | None, author_name: str, secret: str) -> list[str]:
+    """What a ban on an author names: their reader id, else the guest's account key."""
+    if reader_id is not None:
+        return [reader_subject(reader_id)]
+    return [guest_subject(secret=secret, email=email, author_name=author_name)]
+
+
 def subjects_of(comment: Comment, *, secret: str) -> list[str]:
-    """What a ban on the author of ``comment`` names: their reader id, else the guest's account key."""
-    if comment.reader_id is not None:
-        return [reader_subject(comment.reader_id)]
-    return [guest_subject(secret=secret, email=comment.email, author_name=comment.author_name)]
+    return subjects_for(
+        reader_id=comment.reader_id, email=comment.email, author_name=comment.author_name, secret=secret
+    )
 
 
 def find_reader(session: Session, reader: str) -> Reader:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from moderation.bans.service import guest_subject, reader_subject
+from moderation.bans.service import subjects_for
 from moderation.errors import InvalidInput
 from moderation.readers.models import Reader
 from moderation.readers.service import bearer_token, identify
@@ -31,9 +31,8 @@ class Author:
 
     def ban_subjects(self, secret: str) -> list[str]:
         """What a ban on this author names (``bans.service``)."""
-        if self.reader is not None:
-            return [reader_subject(self.reader.id)]
-        return [guest_subject(secret=secret, email=self.email, author_name=self.name)]
+        reader_id = self.reader.id if self.reader is not None else None
+        return subjects_for(reader_id=reader_id, email=self.email, author_name=self.name, secret=secret)
 
     @property
     def account(self) -> str | None:

@@ -11,11 +11,9 @@ from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
-from moderation.submission.modes import with_article_mode
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
-from moderation.submission.trust import record_of, window_start, with_trust
+from moderation.submission.trust import with_standing
 from moderation.thresholds import merge
-from moderation.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -56,17 +54,15 @@ def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 5
             session.rollback()
             return RescoreRound(rescored, changed, waiting=True)
         before = comment.status
-        verdict = with_article_mode(verdict, comment.article)
-        if policy.trust.active:
-            record = record_of(
-                session,
-                reader_id=comment.reader_id,
-                email=comment.email,
-                name=comment.author_name,
-                secret=policy.secret_key,
-                since=window_start(policy.trust, utcnow()),
-            )
-            verdict = with_trust(verdict, record, policy.trust)
+        verdict = with_standing(
+            verdict,
+            session=session,
+            article=comment.article,
+            reader_id=comment.reader_id,
+            email=comment.email,
+            name=comment.author_name,
+            policy=policy,
+        )
         apply_verdict(comment, verdict)
         audit_comment(
             session,

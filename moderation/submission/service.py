@@ -17,7 +17,6 @@ from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
 from moderation.comments.models import CommentStatus
 from moderation.submission.identity import Author, author_of, with_edit_token
-from moderation.submission.modes import with_article_mode
 from moderation.submission.nudge import Nudge, nudge_for
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.store import (
@@ -29,7 +28,7 @@ from moderation.submission.store import (
     register_article,
     store,
 )
-from moderation.submission.trust import author_record, window_start, with_trust
+from moderation.submission.trust import with_standing
 from moderation.thresholds import merge
 from moderation.types import utcnow
 from moderation.webhooks.events import subscriptions
@@ -99,11 +98,16 @@ def submit(
         thresholds=merge(policy.thresholds, article.thresholds),
         wordlist=wordlist_for(session, runtime),
     )
-    verdict = with_article_mode(verdict, article)
-    if policy.trust.active:
-        since = window_start(policy.trust, utcnow())
-        record = author_record(session, author, secret=policy.secret_key, since=since)
-        verdict = with_trust(verdict, record, policy.trust)
+    reader_id = author.reader.id if author.reader is not None else None
+    verdict = with_standing(
+        verdict,
+        session=session,
+        article=article,
+        reader_id=reader_id,
+        email=author.account,
+        name=author.name,
+        policy=policy,
+    )
     if policy.nudge_enabled and not submission.nudge_acknowledged:
         nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
         if nudge is not None:

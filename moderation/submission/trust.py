@@ -20,12 +20,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from moderation.articles.models import Article
 from moderation.campaigns.accounts import account_key
 from moderation.campaigns.models import Fingerprint
 from moderation.comments.models import Comment, CommentStatus
 from moderation.messages import Message, text
-from moderation.submission.identity import Author
+from moderation.submission.modes import with_article_mode
+from moderation.submission.policy import SubmissionPolicy
 from moderation.submission.trust_rules import TrustRules
+from moderation.types import utcnow
 from moderation.verdicts import Action, Reason, ReasonCode, Verdict
 
 
@@ -57,9 +60,23 @@ def record_of(
     return Record(int(published), int(total), int(rejected))
 
 
-def author_record(session: Session, author: Author, *, secret: str, since: datetime) -> Record:
-    reader_id = author.reader.id if author.reader is not None else None
-    return record_of(session, reader_id=reader_id, email=author.account, name=author.name, secret=secret, since=since)
+def with_standing(
+    verdict: Verdict,
+    *,
+    session: Session,
+    article: Article,
+    reader_id: int | None,
+    email: str | None,
+    name: str,
+    policy: SubmissionPolicy,
+) -> Verdict:
+    """The verdict after the story's mode and the author's record (new submissions and the re-score job)."""
+    verdict = with_article_mode(verdict, article)
+    if not policy.trust.active:
+        return verdict
+    since = window_start(policy.trust, utcnow())
+    record = record_of(session, reader_id=reader_id, email=email, name=name, secret=policy.secret_key, since=since)
+    return with_trust(verdict, record, policy.trust)
 
 
 def window_start(rules: TrustRules, now: datetime) -> datetime:
