@@ -61,6 +61,17 @@ class Settings:
     #: ... over this many days, once they wrote at least ``TRUST_MIN_RECENT`` in that time.
     trust_window_days: int = 7
     trust_min_recent: int = 3
+    #: Trust: signed-in readers with this many published comments and no rejection in the window are *trusted*: a
+    #: hold that comes only from a model score below ``TRUST_TRUSTED_MAX_SCORE`` publishes with a flag (0: off).
+    trust_trusted_min_published: int = 0
+    trust_trusted_max_score: float = 0.9
+    #: Guests (name + optional e-mail, no login): ``allowed``, ``premoderated`` or ``off``; stories can override it.
+    guests: str = "allowed"
+    #: Surge mode: a burst of new accounts puts the story into surge for this many hours (0: bursts only hold the
+    #: comments that make them); moderators can start and end it too ...
+    surge_hours: float = 6.0
+    #: ... and while it lasts, authors without a published comment older than this many hours are pre-moderated.
+    surge_established_hours: float = 24.0
     # Readers' own comments and the newsroom's single sign-on (see the README's "Readers and single sign-on").
     #: Authors may edit or delete their comment this long after posting it.
     edit_window_seconds: int = 300

@@ -24,6 +24,12 @@ class ReasonCode(enum.StrEnum):
     NEW_READER = "new_reader"
     #: Too many of the author's recent comments were rejected.
     REJECTION_RATE = "rejection_rate"
+    #: The story pre-moderates guests (``guests: premoderated``).
+    GUEST_PREMODERATED = "guest_premoderated"
+    #: The story is in surge mode and the author is not established.
+    SURGE = "surge"
+    #: A trusted reader's comment that a low-confidence model score alone would have held: published, flagged.
+    TRUSTED_READER = "trusted_reader"
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
     WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"

@@ -30,7 +30,17 @@ class ArticleFormSchema(ArticleInSchema):
 
     @pre_load
     def _open_box(self, data: Any, **_: Any) -> dict[str, Any]:
-        return _checkbox(data, "comments_open")
+        form = _checkbox(data, "comments_open")
+        if form.get("guests") == "":  # the select's "as the site" option
+            form["guests"] = None
+        return form
+
+
+class SurgeFormSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    hours = fields.Float(required=True, validate=validate.Range(min=0.1, max=24 * 14))
 
 
 class ThresholdFormSchema(Schema):

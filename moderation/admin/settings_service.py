@@ -30,6 +30,7 @@ from moderation.toxicity.activation import Activation, read_activation
 from moderation.toxicity.calibrate import Confusion, confusion
 from moderation.toxicity.runtime import configured_files
 from moderation.toxicity.service import calibration_samples
+from moderation.types import utcnow
 from moderation.webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 from moderation.webhooks.service import list_endpoints
 
@@ -71,11 +72,20 @@ def list_articles(*, session: Session, text: str | None) -> list[ArticleRow]:
 class ArticlePage:
     article: Article
     thresholds: ArticleThresholds
+    #: The site's guest setting (what "as the site" means) and the surge length a moderator starts with.
+    site_guests: str = "allowed"
+    surge_hours: float = 6.0
+    #: The end of a running surge, else None.
+    surge_until: datetime | None = None
 
 
-def article_page(*, session: Session, article_id: str, base: Mapping[str, Mapping[str, float]]) -> ArticlePage:
+def article_page(
+    *, session: Session, article_id: str, base: Mapping[str, Mapping[str, float]], settings: Settings
+) -> ArticlePage:
     view = article_thresholds(session=session, article_id=article_id, base=base)
-    return ArticlePage(session.get_one(Article, article_id), view)
+    article = session.get_one(Article, article_id)
+    surge_until = article.surge_until if article.in_surge(utcnow()) else None
+    return ArticlePage(article, view, settings.guests, settings.surge_hours or 6.0, surge_until)
 
 
 @dataclass(frozen=True)

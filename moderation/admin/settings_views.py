@@ -20,6 +20,7 @@ from moderation.admin.settings_schemas import (
     RemoveWordSchema,
     RuleTextSchema,
     SearchSchema,
+    SurgeFormSchema,
     ThresholdFormSchema,
     WordFormSchema,
 )
@@ -31,7 +32,7 @@ from moderation.admin.settings_service import (
     web_backtest,
     webhook_overview,
 )
-from moderation.articles.service import register_article, set_thresholds
+from moderation.articles.service import end_surge, register_article, set_thresholds, start_surge
 from moderation.auth import Role
 from moderation.extensions import current_session
 from moderation.state import current_settings, current_thresholds
@@ -59,7 +60,9 @@ def articles() -> Any:
 @bp.route("/articles/<article_id>", methods=["GET"])
 @page(Role.ADMIN)
 def article(article_id: str) -> Any:
-    view = article_page(session=current_session(), article_id=article_id, base=current_thresholds())
+    view = article_page(
+        session=current_session(), article_id=article_id, base=current_thresholds(), settings=current_settings()
+    )
     return render_template("admin/article.html", view=view, me=current_admin())
 
 
@@ -68,6 +71,21 @@ def article(article_id: str) -> Any:
 def article_update(article_id: str) -> Any:
     changed = ArticleFormSchema().load(request.form)
     register_article(session=current_session(), article_id=article_id, article_input=changed, actor=_me())
+    return redirect(url_for("admin.article", article_id=article_id))
+
+
+@bp.route("/articles/<article_id>/surge", methods=["POST"])
+@page(Role.ADMIN)
+def article_surge(article_id: str) -> Any:
+    hours = SurgeFormSchema().load(request.form)["hours"]
+    start_surge(session=current_session(), article_id=article_id, hours=hours, actor=_me())
+    return redirect(url_for("admin.article", article_id=article_id))
+
+
+@bp.route("/articles/<article_id>/surge/end", methods=["POST"])
+@page(Role.ADMIN)
+def article_surge_end(article_id: str) -> Any:
+    end_surge(session=current_session(), article_id=article_id, actor=_me())
     return redirect(url_for("admin.article", article_id=article_id))
 
 

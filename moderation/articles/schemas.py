@@ -6,10 +6,12 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from moderation.articles.models import ARTICLE_ID_PATTERN, ModerationMode
+from moderation.articles.models import ARTICLE_ID_PATTERN, Article, GuestMode, ModerationMode
 from moderation.articles.service import ArticleInput
 from moderation.http import JsonBoolean, Text
+from moderation.state import current_settings
 from moderation.thresholds import KNOWN_LABELS, Thresholds, validate_overrides
+from moderation.types import utcnow
 
 article_id_field = fields.String(validate=validate.Regexp(ARTICLE_ID_PATTERN))
 
@@ -30,9 +32,18 @@ class ArticleInSchema(Schema):
         metadata={"description": "post (default): publish what passes; pre: hold everything. Omit to keep it."},
     )
 
+    guests = fields.Enum(
+        GuestMode,
+        by_value=True,
+        allow_none=True,
+        metadata={
+            "description": "allowed, premoderated or off; null follows the site's KOMMENTARE_GUESTS. Omit to keep it."
+        },
+    )
+
     @post_load
     def _to_input(self, data: dict[str, Any], **_: Any) -> ArticleInput:
-        return ArticleInput(**data)
+        return ArticleInput(**data, guests_given="guests" in data)
 
 
 class ArticleOutSchema(Schema):
@@ -41,8 +52,28 @@ class ArticleOutSchema(Schema):
     title = fields.String(allow_none=True)
     comments_open = fields.Boolean()
     moderation_mode = fields.Enum(ModerationMode, by_value=True)
+    guests = fields.Method("_guests", metadata={"enum": [m.value for m in GuestMode], "type": "string"})
+    guests_setting = fields.Enum(
+        GuestMode, by_value=True, attribute="guests", allow_none=True, metadata={"description": "null: the site's."}
+    )
+    accepting_comments = fields.Method(
+        "_accepting", metadata={"type": "boolean", "description": "Open, and not closed by age."}
+    )
+    surge_until = fields.Method(
+        "_surge_until",
+        metadata={"type": "string", "format": "date-time", "nullable": True, "description": "While in surge mode."},
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+    def _guests(self, article: Article) -> str:
+        return article.guest_mode(GuestMode(current_settings().guests)).value
+
+    def _accepting(self, article: Article) -> bool:
+        return article.accepting_comments(auto_close_days=current_settings().auto_close_days, now=utcnow())
+
+    def _surge_until(self, article: Article) -> str | None:
+        return article.surge_until.isoformat() if article.in_surge(utcnow()) and article.surge_until else None
 
 
 class ThresholdsField(fields.Field):  # type: ignore[type-arg]
@@ -82,3 +113,7 @@ class ThresholdsOutSchema(Schema):
     article_id = fields.String()
     overrides = fields.Dict(keys=fields.String(), values=fields.Dict(), allow_none=True)
     effective = fields.Dict(keys=fields.String(), values=fields.Dict())
+
+
+class SurgeInSchema(Schema):
+    hours = fields.Float(load_default=None, validate=validate.Range(min=0.1, max=24 * 14))

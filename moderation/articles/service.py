@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from moderation.articles.models import ARTICLE_ID_PATTERN, Article, ModerationMode
+from moderation.articles.models import ARTICLE_ID_PATTERN, Article, GuestMode, ModerationMode
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.errors import InvalidInput, NotFound
 from moderation.thresholds import Thresholds, check_order, merge, validate_overrides
+from moderation.types import utcnow
 
 
 class ArticleNotFound(NotFound):
@@ -35,6 +38,16 @@ class ArticleInput:
     comments_open: bool = True
     #: None keeps the story's mode (a new story is post-moderated).
     moderation_mode: ModerationMode | None = None
+    #: The story's guests; None follows the site's setting. Only applied when ``guests_given``.
+    guests: GuestMode | None = None
+    guests_given: bool = False
+
+
+class SurgeCause(enum.StrEnum):
+    """What started a surge, as the audit log records it."""
+
+    BURST = "new_account_burst"
+    MODERATOR = "moderator"
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,8 @@ def register_article(
         session.add(article)
     article.url, article.title, article.comments_open = url, title, comments_open
     article.moderation_mode = article_input.moderation_mode or article.moderation_mode or ModerationMode.POST
+    if article_input.guests_given:
+        article.guests = article_input.guests
     record_action(
         session,
         actor=actor,
@@ -69,6 +84,7 @@ def register_article(
             "title": title,
             "comments_open": comments_open,
             "moderation_mode": article.moderation_mode.value,
+            "guests": article.guests.value if article.guests else None,
         },
     )
     session.commit()
@@ -120,3 +136,44 @@ def article_thresholds(
 
 def _thresholds_view(article: Article, base: Mapping[str, Mapping[str, float]]) -> ArticleThresholds:
     return ArticleThresholds(article.id, article.thresholds, merge(base, article.thresholds))
+
+
+def begin_surge(session: Session, article: Article, *, until: datetime, actor: str, cause: SurgeCause) -> bool:
+    """Put the story into surge mode until ``until`` (a running surge is only ever extended); audited, no commit.
+    False when a surge already runs at least that long."""
+    if article.surge_until is not None and article.surge_until >= until:
+        return False
+    article.surge_until = until
+    record_action(
+        session,
+        actor=actor,
+        action=AuditAction.ARTICLE_SURGE_STARTED,
+        article_id=article.id,
+        details={"until": until.isoformat(), "cause": cause.value},
+    )
+    return True
+
+
+def start_surge(*, session: Session, article_id: str, hours: float, actor: str) -> Article:
+    """A moderator puts a story under attack into surge mode for ``hours``; commits."""
+    article = get_article(session=session, article_id=article_id)
+    begin_surge(session, article, until=utcnow() + timedelta(hours=hours), actor=actor, cause=SurgeCause.MODERATOR)
+    session.commit()
+    return article
+
+
+def end_surge(*, session: Session, article_id: str, actor: str) -> Article:
+    """End the story's surge now (audited when one was running); commits."""
+    article = get_article(session=session, article_id=article_id)
+    now = utcnow()
+    if article.surge_until is not None and article.surge_until > now:
+        record_action(
+            session,
+            actor=actor,
+            action=AuditAction.ARTICLE_SURGE_ENDED,
+            article_id=article.id,
+            details={"was_until": article.surge_until.isoformat()},
+        )
+    article.surge_until = None
+    session.commit()
+    return article

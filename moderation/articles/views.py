@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from moderation.articles.models import Article
-from moderation.articles.schemas import ArticleInSchema, ArticleOutSchema, ThresholdsInSchema, ThresholdsOutSchema
+from moderation.articles.schemas import (
+    ArticleInSchema,
+    ArticleOutSchema,
+    SurgeInSchema,
+    ThresholdsInSchema,
+    ThresholdsOutSchema,
+)
 from moderation.articles.service import (
     ArticleInput,
     ArticleThresholds,
     article_thresholds,
+    end_surge,
     get_article,
     register_article,
     set_thresholds,
+    start_surge,
 )
 from moderation.auth import admin_required, current_actor, moderator_required
 from moderation.extensions import current_session
 from moderation.http import Blueprint
-from moderation.state import current_thresholds
+from moderation.state import current_settings, current_thresholds
 from moderation.thresholds import Thresholds
+
+#: A moderator's surge when neither the request nor the settings name a length.
+DEFAULT_SURGE_HOURS = 6.0
 
 bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description="Articles that carry comments.")
 
@@ -63,3 +74,28 @@ def put_thresholds(overrides: Thresholds, article_id: str) -> ArticleThresholds:
         actor=current_actor(),
         base=current_thresholds(),
     )
+
+
+@bp.route("/<article_id>/surge", methods=["POST"])
+@moderator_required
+@bp.arguments(SurgeInSchema)
+@bp.response(200, ArticleOutSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+def post_surge(surge: dict[str, float | None], article_id: str) -> Article:
+    """Surge mode for a story under attack: its new readers are pre-moderated for ``hours`` (default
+    KOMMENTARE_SURGE_HOURS, else 6); established readers are not affected. Audited."""
+    return start_surge(
+        session=current_session(),
+        article_id=article_id,
+        hours=surge["hours"] or current_settings().surge_hours or DEFAULT_SURGE_HOURS,
+        actor=current_actor(),
+    )
+
+
+@bp.route("/<article_id>/surge", methods=["DELETE"])
+@moderator_required
+@bp.response(200, ArticleOutSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+def delete_surge(article_id: str) -> Article:
+    """End the story's surge now. Audited."""
+    return end_surge(session=current_session(), article_id=article_id, actor=current_actor())

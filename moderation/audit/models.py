@@ -33,6 +33,8 @@ class AuditAction(enum.StrEnum):
     ARTICLE_REGISTERED = "article.registered"
     ARTICLE_UPDATED = "article.updated"
     ARTICLE_THRESHOLDS_CHANGED = "article.thresholds_changed"
+    ARTICLE_SURGE_STARTED = "article.surge_started"
+    ARTICLE_SURGE_ENDED = "article.surge_ended"
     WEBHOOK_CREATED = "webhook.created"
     WEBHOOK_DISABLED = "webhook.disabled"
     WATCHWORD_ADDED = "watchword.added"

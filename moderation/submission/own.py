@@ -65,7 +65,9 @@ def edit_comment(
     comment = _own(session, runtime, comment_id, change)
     thresholds = merge(runtime.policy.thresholds, comment.article.thresholds)
     verdict = runtime.pipeline.moderate(body, thresholds=thresholds, wordlist=wordlist_for(session, runtime))
-    verdict = with_article_mode(verdict, comment.article)
+    verdict = with_article_mode(
+        verdict, comment.article, guest=comment.reader_id is None, guests_default=runtime.policy.guests
+    )
     endpoints = subscriptions(session)
     with serialized_writes(session):
         before = _keep_version(session, comment, change.now)

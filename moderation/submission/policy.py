@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from moderation.articles.models import GuestMode
 from moderation.campaigns.detection import CampaignConfig
 from moderation.settings import Settings
-from moderation.submission.trust_rules import TrustRules
+from moderation.submission.trust_rules import SurgeRules, TrustRules
 from moderation.thresholds import Thresholds
 
 #: The re-score job waits at least this long for a score: it serves no waiting reader.
@@ -28,6 +29,9 @@ class SubmissionPolicy:
     edit_window_seconds: int = 300
     auto_close_days: int = 0
     trust: TrustRules = field(default_factory=TrustRules)
+    #: Guests on stories that do not set their own.
+    guests: GuestMode = GuestMode.ALLOWED
+    surge: SurgeRules = field(default_factory=SurgeRules)
     #: Signs guests' edit tokens (``credentials``); the app's secret key.
     secret_key: str = field(default="", repr=False)
 
@@ -48,6 +52,18 @@ class SubmissionPolicy:
                 max_rejection_rate=settings.trust_max_rejection_rate,
                 window_days=settings.trust_window_days,
                 min_recent=settings.trust_min_recent,
+                trusted_min_published=settings.trust_trusted_min_published,
+                trusted_max_score=settings.trust_trusted_max_score,
             ),
+            guests=_guest_mode(settings.guests),
+            surge=SurgeRules(hours=settings.surge_hours, established_hours=settings.surge_established_hours),
             secret_key=settings.secret_key,
         )
+
+
+def _guest_mode(value: str) -> GuestMode:
+    try:
+        return GuestMode(value)
+    except ValueError:
+        choices = ", ".join(mode.value for mode in GuestMode)
+        raise ValueError(f"KOMMENTARE_GUESTS={value!r}: expected one of {choices}") from None

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from moderation.actors import Actor
+from moderation.articles.models import Article
+from moderation.articles.service import SurgeCause, begin_surge
 from moderation.bans.service import refuse_if_banned
 from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
+from moderation.campaigns.models import CampaignKind
 from moderation.comments.models import CommentStatus
 from moderation.submission.identity import Author, author_of, with_edit_token
+from moderation.submission.modes import refuse_guest
 from moderation.submission.nudge import Nudge, nudge_for
+from moderation.submission.policy import SubmissionPolicy
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.store import (
     StoredComment,
@@ -93,6 +100,7 @@ def submit(
         session, runtime, name=submission.author_name, email=submission.email, authorization=authorization
     )
     refuse_if_banned(session, author.ban_subjects(policy.secret_key), utcnow())
+    refuse_guest(article, guest=author.reader is None, default=policy.guests)
     verdict = pipeline.moderate(
         submission.body,
         thresholds=merge(policy.thresholds, article.thresholds),
@@ -128,10 +136,19 @@ def submit(
     with serialized_writes(session):
         if new:
             register_article(session, article)
+        _surge_on_burst(session, article, screening, policy)
         stored = store(session, comment=comment, verdict=verdict, screening=screening, endpoints=endpoints)
         session.commit()
     stored = with_edit_token(stored, policy)
     return SubmissionResult(OUTCOME_FOR_STATUS[stored.status], comment=stored)
+
+
+def _surge_on_burst(session: Session, article: Article, screening: Screening | None, policy: SubmissionPolicy) -> None:
+    """A burst of new accounts puts the story into surge mode: from now on its new readers are pre-moderated."""
+    burst = screening is not None and any(s.kind is CampaignKind.NEW_ACCOUNT_BURST for s in screening.signals)
+    if burst and policy.surge.hours > 0:
+        until = utcnow() + timedelta(hours=policy.surge.hours)
+        begin_surge(session, article, until=until, actor=Actor.PIPELINE, cause=SurgeCause.BURST)
 
 
 def _screen(

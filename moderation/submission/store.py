@@ -27,7 +27,6 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
 from moderation.errors import Conflict, InvalidInput
 from moderation.moderators.models import Moderator
-from moderation.submission.modes import closed_by_age
 from moderation.submission.names import reserved_match
 from moderation.types import utcnow
 from moderation.verdicts import Verdict
@@ -84,7 +83,7 @@ def article_for(
         return Article(id=article_id, comments_open=True), True
     if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
-    if not article.comments_open or closed_by_age(article, auto_close_days=auto_close_days, now=utcnow()):
+    if not article.accepting_comments(auto_close_days=auto_close_days, now=utcnow()):
         raise CommentsClosed(f"Comments on article '{article_id}' are closed.")
     return article, False
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import select
 
-from moderation.articles.models import Article
+from moderation.articles.models import Article, GuestMode
 from moderation.audit.models import AuditAction, AuditEntry
 from moderation.auth import Role
 from moderation.comments.models import Comment
@@ -73,6 +73,29 @@ def test_closing_an_article_from_its_page_is_audited_and_refuses_comments(chefin
     [entry] = audited(session, AuditAction.ARTICLE_UPDATED)
     assert entry.actor == "moderator:chefin" and entry.details["comments_open"] is False
     assert post_comment(chefin, "Danke für den Bericht.").status_code in (403, 409, 422)
+
+
+def test_guests_and_surge_from_the_article_page(chefin: FlaskClient, session: Any) -> None:
+    page_ = f"/admin/articles/{ARTICLE_ID}"
+    csrf = page_csrf(chefin, page_)
+    form = {"csrf_token": csrf, "title": "Nordkorea", "url": "https://zeitung.example/nk", "comments_open": "on"}
+    assert chefin.post(page_, data={**form, "guests": "off"}).status_code == 302
+    session.expire_all()
+    assert session.get(Article, ARTICLE_ID).guests is GuestMode.OFF
+    assert post_comment(chefin, "Als Gast.").status_code == 401
+    assert chefin.post(page_, data={**form, "guests": ""}).status_code == 302  # "as the site"
+    session.expire_all()
+    assert session.get(Article, ARTICLE_ID).guests is None
+    assert "Nicht aktiv." in chefin.get(page_).get_data(as_text=True)
+    assert chefin.post(f"{page_}/surge", data={"csrf_token": csrf, "hours": "3"}).status_code == 302
+    shown = chefin.get(page_).get_data(as_text=True)
+    assert "Aktiv bis" in shown and "Ansturm-Modus beenden" in shown
+    assert post_comment(chefin, "Ganz neu hier.", author="Neu").status_code == 202
+    assert chefin.post(f"{page_}/surge/end", data={"csrf_token": csrf}).status_code == 302
+    assert "Nicht aktiv." in chefin.get(page_).get_data(as_text=True)
+    assert [e.actor for e in audited(session, AuditAction.ARTICLE_SURGE_ENDED)] == ["moderator:chefin"]
+    bad = chefin.post(f"{page_}/surge", data={"csrf_token": csrf, "hours": "0"}, headers=JSON)
+    assert bad.status_code == 400 and "hours" in bad.json["errors"]
 
 
 def test_article_thresholds_from_the_form(chefin: FlaskClient, session: Any) -> None:
