@@ -18,6 +18,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from moderation.fieldcodes import codes_for
+
 PROBLEM_MIMETYPE = "application/problem+json"
 PROBLEM_BASE = "urn:kommentare:problem:"
 log = logging.getLogger(__name__)
@@ -83,7 +85,8 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Response:
-    """Build an ``application/problem+json`` response; ``errors`` maps field names to messages."""
+    """Build an ``application/problem+json`` response; ``errors`` maps field names to messages, and
+    ``error_codes`` (added here, always beside them) the same fields to stable machine codes."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug if slug else "about:blank",
         "title": title,
@@ -93,6 +96,7 @@ def problem_response(
         body["detail"] = detail
     if errors:
         body["errors"] = errors
+        body["error_codes"] = codes_for(errors)
     body.update(extra or {})
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
     response.headers.update(dict(headers or {}))

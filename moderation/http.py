@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
 from moderation.errors import http_exception_to_problem
+from moderation.fieldcodes import FieldCode
 from moderation.openapi import ErrorResponsesPlugin, problem_content
 
 #: Characters no comment needs and PostgreSQL or browsers choke on: NUL/C0 controls (except tab, newline, CR),
@@ -64,6 +65,11 @@ class ProblemSchema(Schema):
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    error_codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String(metadata={"enum": [code.value for code in FieldCode]})),
+        metadata={"description": "Beside ``errors``: the same fields, a stable machine code per message."},
+    )
     comment_id = fields.Integer(metadata={"description": "A rejected comment: stored, for the audit trail."})
     reasons = fields.List(fields.Dict(), metadata={"description": "A rejected comment: why."})
     nudge = fields.Dict(metadata={"description": "Nudge mode: the labels and the sentence to revise."})
