@@ -56,6 +56,9 @@ class ThreadNodeSchema(Schema):
     body = fields.Method("_body", metadata={"description": "'[gelöscht]' for a deleted comment."})
     deleted = fields.Method("_deleted", metadata={"type": "boolean"})
     created_at = fields.DateTime(attribute="comment.created_at")
+    edited_at = fields.DateTime(
+        attribute="comment.edited_at", allow_none=True, metadata={"description": "When its author last edited it."}
+    )
     up = fields.Integer(attribute="comment.up", metadata={"description": "Readers' up-votes."})
     down = fields.Integer(attribute="comment.down")
     depth = fields.Integer()

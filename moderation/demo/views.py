@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_PARAGRAPHS, DEMO_TITLE
@@ -28,6 +28,7 @@ def article(article_id: str) -> str:
         title=DEMO_TITLE,
         paragraphs=DEMO_PARAGRAPHS,
         api_base=api_base(current_settings().public_url),
+        lang="en" if request.args.get("lang") == "en" else "de",
     )
 
 

@@ -272,3 +272,180 @@ def test_voting_up_then_withdrawing_in_the_widget(page: Any, demo_url: str, sess
     expect(up).to_have_attribute("aria-pressed", "false")
     session.expire_all()
     assert session.get(Comment, target.id).up == 0
+
+
+def post_in_widget(widget: Any, body: str, name: str = "Anna") -> None:
+    write(widget.locator(".kommentare-compose"), name=name, body=body)
+    widget.get_by_role("button", name="Kommentar senden").click()
+
+
+def test_the_author_edits_their_comment_by_keyboard_and_sees_it_re_moderated(
+    page: Any, demo_url: str, session: Any
+) -> None:
+    widget = open_page(page, demo_url)
+    post_in_widget(widget, "Erste Fassung meines Beitrags.")
+    mine = published(widget).first
+    expect(mine).to_contain_text("Erste Fassung")
+    edit = mine.get_by_role("button", name="Ihren Kommentar bearbeiten")
+    edit.focus()
+    page.keyboard.press("Enter")
+    box = mine.get_by_label("Neuer Text", exact=True)
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Erste Fassung meines Beitrags.")
+    box.fill("Zweite, bessere Fassung.")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    widget.screenshot(path=str(SCREENSHOTS / "widget-edit-de.png"))
+    page.keyboard.press("Tab")  # to "Speichern"
+    page.keyboard.press("Enter")
+    expect(mine.locator(".kommentar-body")).to_have_text("Zweite, bessere Fassung.")
+    expect(mine.locator(".kommentar-edited")).to_be_visible()
+    session.expire_all()
+    stored = session.scalars(select(Comment).where(Comment.article_id == DEMO_ARTICLE_ID)).one()
+    assert stored.body == "Zweite, bessere Fassung." and stored.status is CommentStatus.PUBLISHED
+    page.reload()  # the edit token is remembered in this browser
+    mine = widget.locator(f'[data-comment-id="{stored.id}"]')
+    mine.get_by_role("button", name="Ihren Kommentar bearbeiten").click()
+    mine.get_by_label("Neuer Text", exact=True).fill("Das ist dumm.")
+    mine.get_by_role("button", name="Speichern").click()
+    expect(mine.locator(".kommentar-body")).to_contain_text("von unserer Moderation geprüft")
+    expect(mine.get_by_role("button", name="Ihren Kommentar bearbeiten")).to_have_count(0)
+    session.expire_all()
+    assert session.get(Comment, stored.id).status is CommentStatus.PENDING
+
+
+def test_the_author_deletes_their_comment_after_confirming(page: Any, demo_url: str, session: Any) -> None:
+    other = comment(session, "Ein fremder Beitrag.")
+    widget = open_page(page, demo_url)
+    post_in_widget(widget, "Das nehme ich zurück.")
+    theirs = widget.locator(f'[data-comment-id="{other.id}"]')
+    expect(theirs.get_by_role("button", name="Ihren Kommentar löschen")).to_have_count(0)
+    mine = published(widget).first
+    mine.get_by_role("button", name="Ihren Kommentar löschen").click()
+    confirm = mine.get_by_role("button", name="Ja, löschen")
+    expect(confirm).to_be_focused()
+    widget.screenshot(path=str(SCREENSHOTS / "widget-delete-de.png"))
+    page.keyboard.press("Enter")
+    expect(mine.locator(".kommentar-body")).to_have_text("[gelöscht]")
+    expect(mine.get_by_role("button")).to_have_count(0)
+    session.expire_all()
+    stored = session.scalars(select(Comment).where(Comment.body == "")).one()
+    assert stored.status is CommentStatus.DELETED
+
+
+def test_an_expired_edit_window_takes_the_buttons_away(page: Any, demo_url: str, session: Any) -> None:
+    page.clock.install()
+    widget = open_page(page, demo_url)
+    post_in_widget(widget, "Gleich nicht mehr änderbar.")
+    mine = published(widget).first
+    expect(mine.get_by_role("button", name="Ihren Kommentar löschen")).to_be_visible()
+    page.clock.run_for(301_000)  # the default window is 300 s
+    expect(mine.get_by_role("button", name="Ihren Kommentar löschen")).to_have_count(0)
+
+
+DISLIKE = re.compile("^Gefällt mir nicht")
+
+
+def test_own_votes_are_remembered_across_reloads(page: Any, demo_url: str, session: Any) -> None:
+    target = comment(session, "Ein guter Punkt.")
+    widget = open_page(page, demo_url)
+    down = widget.locator(f'[data-comment-id="{target.id}"]').get_by_role(
+        "button", name=re.compile("^Gefällt mir nicht")
+    )
+    down.click()
+    expect(down).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    down = widget.locator(f'[data-comment-id="{target.id}"]').get_by_role(
+        "button", name=re.compile("^Gefällt mir nicht")
+    )
+    expect(down).to_have_text("▼ 1")
+    expect(down).to_have_attribute("aria-pressed", "true")
+    down.click()  # withdraws, as the server knows it is this reader's vote
+    expect(down).to_have_text("▼ 0")
+
+
+def test_a_closed_story_shows_a_notice_instead_of_the_form(page: Any, demo_url: str, session: Any) -> None:
+    from moderation.articles.models import Article
+
+    session.get(Article, DEMO_ARTICLE_ID).comments_open = False
+    session.commit()
+    widget = open_page(page, demo_url)
+    expect(widget.locator(".kommentare-notice")).to_have_text(
+        "Die Kommentarfunktion für diesen Artikel ist geschlossen."
+    )
+    expect(widget.get_by_role("button", name="Kommentar senden")).to_have_count(0)
+
+
+@pytest.mark.parametrize("settings_overrides", [{"demo_page": True, "sso_secret": SSO_SECRET, "guests": "off"}])
+def test_without_guests_the_widget_asks_to_sign_in_then_shows_who_is_signed_in(
+    page: Any, demo_url: str, session: Any
+) -> None:
+    import time
+
+    import jwt
+
+    widget = open_page(page, demo_url)
+    expect(widget.locator(".kommentare-notice")).to_have_text(
+        "Bitte melden Sie sich an, um diesen Artikel zu kommentieren."
+    )
+    token = jwt.encode({"sub": "u-7", "name": "Jörg Leser", "exp": int(time.time()) + 600}, SSO_SECRET, "HS256")
+    page.evaluate("token => window.Kommentare.setReaderToken(token)", token)
+    expect(widget.locator(".kommentare-signed-in")).to_have_text("Angemeldet als Jörg Leser")
+    widget.get_by_label("Kommentar", exact=True).fill("Angemeldet kommentiert.")
+    widget.get_by_role("button", name="Kommentar senden").click()
+    expect(published(widget).first).to_contain_text("Jörg Leser")
+
+
+@pytest.mark.parametrize("settings_overrides", [{"demo_page": True, "body_max_length": 5000}])
+def test_the_widget_in_english(page: Any, demo_url: str, session: Any) -> None:
+    comment(session, "Ein sachlicher Beitrag.")
+    page.goto(demo_url + "?lang=en")
+    widget = page.locator("#kommentare")
+    expect(widget.locator(".kommentare-count")).to_have_text("1 comment")
+    expect(widget.get_by_label("Sort")).to_have_value("newest")
+    widget.get_by_label("Name", exact=True).fill("Anna")
+    widget.get_by_label("Email (optional)").fill("no-address")
+    widget.get_by_label("Comment", exact=True).fill("A civil comment.")
+    widget.get_by_role("button", name="Post comment").click()
+    expect(widget.get_by_label("Email (optional)")).to_have_attribute("aria-invalid", "true")
+    expect(widget.get_by_text("Please enter a valid email address.")).to_be_visible()
+    widget.get_by_label("Email (optional)").fill("")
+    widget.get_by_role("button", name="Post comment").click()
+    expect(widget.locator(".kommentare-compose [role=status]")).to_have_text("Your comment has been published.")
+    mine = published(widget).first
+    expect(mine.get_by_role("button", name="Edit your comment")).to_be_visible()
+    expect(mine.get_by_role("button", name=re.compile(r"^Like \("))).to_be_visible()
+    widget.screenshot(path=str(SCREENSHOTS / "widget-en.png"))
+    widget.get_by_label("Comment", exact=True).fill("Du Giftzwerg")
+    widget.get_by_role("button", name="Post comment").click()
+    expect(widget.locator(".kommentare-compose [role=status]")).to_have_text(
+        "Your comment breaks our discussion rules and cannot be published."
+    )
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_widget_has_no_serious_accessibility_violations(page: Any, demo_url: str, session: Any, lang: str) -> None:
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="pip install axe-playwright-python")
+    parent = comment(session, "Ein Beitrag mit Antwort.")
+    comment(session, "Die Antwort.", parent=parent)
+    page.goto(f"{demo_url}?lang={lang}")
+    widget = page.locator("#kommentare")
+    write(widget.locator(".kommentare-compose"), name="Anna", body="Mein eigener Beitrag.", label=WIDGET_WORDS[lang][0])
+    widget.get_by_role("button", name=WIDGET_WORDS[lang][1]).click()
+    published(widget).first.get_by_role("button", name=WIDGET_WORDS[lang][2]).click()  # an open edit form too
+    results = axe.Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious]
+
+
+WIDGET_WORDS = {
+    "de": ("Kommentar", "Kommentar senden", "Ihren Kommentar bearbeiten"),
+    "en": ("Comment", "Post comment", "Edit your comment"),
+}
+
+
+def test_the_widget_stays_small() -> None:
+    """A budget that can fail: the script as served, gzip-compressed (README "Widget")."""
+    import gzip
+
+    script = (Path(__file__).resolve().parents[2] / "moderation" / "demo" / "static" / "kommentare.js").read_bytes()
+    assert len(gzip.compress(script, 9)) < 12 * 1024
