@@ -53,6 +53,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "queue.matched": ("Treffer", "Match"),
     "queue.weight": ("Gewicht", "Weight"),
     "queue.damper": ("Gedämpft", "Damped"),
+    "queue.report_weight": (
+        "Wie oft die Meldungen dieser Person bestätigt wurden (neu: 1, höchstens 2)",
+        "How often this reporter's reports were upheld (new: 1, at most 2)",
+    ),
     "reject.title": ("Grund der Ablehnung", "Reason for rejecting"),
     "reject.submit": ("Ablehnen", "Reject"),
     "reject.cancel": ("Abbrechen", "Cancel"),

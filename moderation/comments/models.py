@@ -58,6 +58,8 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     #: The thresholds the pipeline decided with, so a later threshold change does not rewrite history.
     thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSONDocument)
     open_reports: Mapped[int] = mapped_column(default=0)
+    #: The open reports' weights summed (each reporter weighs by their past accuracy, see reports.service).
+    report_weight: Mapped[float] = mapped_column(default=0.0, server_default="0")
     #: Held only because the model failed or missed its deadline; the re-score job picks these up.
     needs_rescore: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

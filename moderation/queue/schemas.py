@@ -44,6 +44,7 @@ class ModeratorCommentSchema(Schema):
     wordlist_version = fields.String(allow_none=True)
     thresholds = fields.Dict(allow_none=True)
     open_reports = fields.Integer()
+    report_weight = fields.Float(metadata={"description": "The open reports' weights summed."})
     flagged = fields.Boolean(metadata={"description": "Published with a flag; cleared by a moderator's decision."})
     language = fields.String(allow_none=True, metadata={"description": "Guessed: de, en, ru, uk or und."})
     created_at = fields.DateTime()
@@ -58,6 +59,7 @@ class ReportDetailSchema(Schema):
     created_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     resolution = fields.Enum(ReportResolution, by_value=True, allow_none=True)
+    weight = fields.Float(metadata={"description": "The reporter's accuracy when they reported (new: 1.0)."})
 
 
 class QueueItemSchema(Schema):

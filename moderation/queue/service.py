@@ -218,7 +218,7 @@ def _resolve_reports(session: Session, comment: Comment, resolution: ReportResol
         .where(Report.comment_id == comment.id, Report.resolved_at.is_(None))
         .values(resolved_at=utcnow(), resolution=resolution)
     )
-    comment.open_reports = 0
+    comment.open_reports, comment.report_weight = 0, 0.0
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -36,8 +36,11 @@ class Report(db.Model):  # type: ignore[name-defined,misc]
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(enum_column(ReportReason))
     text: Mapped[str | None] = mapped_column(String(1000))
-    #: Who reported, pseudonymously (HMAC of the client address): one report per reporter and comment counts.
-    reporter_key: Mapped[str | None] = mapped_column(String(64))
+    #: Who reported: ``reader:<id>`` for a signed-in reader, else an HMAC of the client address (no address is
+    #: stored); one report per reporter and comment counts.
+    reporter_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: What this report counted for: the reporter's accuracy when they reported (1.0 for a new reporter).
+    weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when a moderator decides on the comment; open reports are those with no resolution yet.
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
