@@ -12,6 +12,8 @@ class Actor(enum.StrEnum):
 
     #: The submission pipeline (model, rules, campaign screening) and the background re-score job.
     PIPELINE = "system:pipeline"
+    #: The webhook worker (an endpoint disabled after failing too often).
+    WEBHOOKS = "system:webhooks"
     #: Enough reader reports hid a comment.
     REPORTS = "system:reports"
     #: An anonymous reader (a report).

@@ -152,6 +152,11 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_backoff_seconds: float = 10.0
     webhook_poll_seconds: float = 1.0
+    #: An endpoint whose attempts failed this many times in a row is disabled (audited); 0 never. Its pending
+    #: deliveries wait for an admin to enable it again.
+    webhook_disable_after_failures: int = 20
+    #: Delivered deliveries (with their attempts) and their events are deleted this many days later; 0 keeps them.
+    webhook_retention_days: int = 30
     # Rate limits (Flask-Limiter syntax); storage is memory:// for one process, redis://host:6379 for several.
     #: ``auto``: a SQLite file in the instance folder that every worker process of the host shares; several hosts
     #: share limits through ``redis://host:6379``; ``memory://`` counts per process (one-process set-ups only).

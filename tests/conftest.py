@@ -22,8 +22,11 @@ from flask_migrate import upgrade
 
 from app import create_app
 from moderation.extensions import db
+from moderation.webhooks.models import EventType, WebhookEndpoint
+from moderation.webhooks.signing import new_secret
 from tests.factories import make_article, make_moderator
 from tests.fakes import KeywordScorer, SwitchableScorer
+from tests.webhook_receiver import Receiver, free_port
 
 PG_ADMIN_URL = os.environ.get("KOMMENTARE_TEST_DATABASE_URL", "")
 # The suite runs as production does (the secret check on), with a secret of its own; child processes inherit it.
@@ -174,3 +177,27 @@ def make_limited_app(database_url: str) -> Any:
     for app in made:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def subscriber(session: Any) -> WebhookEndpoint:
+    """An endpoint subscribed to every event type: events are written only when someone subscribes to them."""
+    endpoint = WebhookEndpoint(
+        url="https://hooks.zeitung.example/all", secret=new_secret(), event_types=[e.value for e in EventType]
+    )
+    session.add(endpoint)
+    session.commit()
+    return endpoint
+
+
+@pytest.fixture
+def port() -> int:
+    """A free loopback port (webhook receivers)."""
+    return free_port()
+
+
+@pytest.fixture
+def receiver(port: int) -> Iterator[Receiver]:
+    server = Receiver(port)
+    yield server
+    server.close()

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from moderation.admin.presenters import History
+from moderation.articles.models import Article
 from moderation.campaigns.minhash import jaccard, shingles_of
 from moderation.campaigns.service import CampaignDetail, campaign_detail
 from moderation.comments.models import Comment, CommentStatus, CommentVersion
@@ -31,6 +32,8 @@ class QueueView:
     claims: dict[int, str]
     #: Earlier texts of edited comments, oldest first.
     versions: dict[int, list[CommentVersion]] = field(default_factory=dict)
+    #: Stories in surge mode now, soonest end first (every moderator sees them and can end them).
+    surges: list[Article] = field(default_factory=list)
 
     def history_of(self, comment: Comment) -> History:
         return self.histories.get((comment.author_name, comment.email), History({}))
@@ -43,8 +46,18 @@ def queue_view(*, session: Session, query: QueueQuery, now: datetime) -> QueueVi
     ids = [item.comment.id for item in page.items]
     claims = live_claims(session=session, comment_ids=ids, now=now)
     return QueueView(
-        query.state, tab_counts(session), page, histories(session, accounts), claims, versions(session, ids)
+        query.state,
+        tab_counts(session),
+        page,
+        histories(session, accounts),
+        claims,
+        versions(session, ids),
+        surging(session, now),
     )
+
+
+def surging(session: Session, now: datetime) -> list[Article]:
+    return list(session.scalars(select(Article).where(Article.surge_until > now).order_by(Article.surge_until)))
 
 
 def versions(session: Session, comment_ids: list[int]) -> dict[int, list[CommentVersion]]:

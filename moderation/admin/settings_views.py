@@ -42,7 +42,7 @@ from moderation.watchwords.runtime import current_cache
 from moderation.watchwords.service import add_word, list_words, remove_word
 from moderation.watchwords.wordlist import LANGUAGES, Category, Mode, WatchAction
 from moderation.webhooks.models import EventType
-from moderation.webhooks.service import create_endpoint, disable_endpoint
+from moderation.webhooks.service import Redelivery, create_endpoint, disable_endpoint, enable_endpoint, redeliver
 
 
 def _me() -> str:
@@ -188,6 +188,22 @@ def webhook_create() -> Any:
 @page(Role.ADMIN)
 def webhook_disable(endpoint_id: int) -> Any:
     disable_endpoint(session=current_session(), endpoint_id=endpoint_id, actor=_me())
+    return redirect(url_for("admin.webhooks"))
+
+
+@bp.route("/webhooks/<int:endpoint_id>/enable", methods=["POST"])
+@page(Role.ADMIN)
+def webhook_enable(endpoint_id: int) -> Any:
+    enable_endpoint(session=current_session(), endpoint_id=endpoint_id, actor=_me())
+    return redirect(url_for("admin.webhooks"))
+
+
+@bp.route("/webhooks/<int:endpoint_id>/redeliver", methods=["POST"])
+@page(Role.ADMIN)
+def webhook_redeliver(endpoint_id: int) -> Any:
+    """Every failed delivery of the endpoint again, with its original webhook-id."""
+    redelivery = Redelivery(failed=True)
+    redeliver(session=current_session(), endpoint_id=endpoint_id, redelivery=redelivery, actor=_me())
     return redirect(url_for("admin.webhooks"))
 
 

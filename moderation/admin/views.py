@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, jsonify, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE
 
+from moderation.actors import moderator_actor
 from moderation.admin import login as login_service
 from moderation.admin import settings_views  # noqa: F401 (adds the settings pages to bp)
 from moderation.admin.blueprint import bp as bp  # re-exported: app.py registers it from here
@@ -20,6 +21,7 @@ from moderation.admin.schemas import (
     QueueFilterSchema,
 )
 from moderation.admin.service import TABS, campaign_view, live_update, queue_view, tab_counts
+from moderation.articles.service import end_surge
 from moderation.audit.schemas import AuditQuerySchema
 from moderation.audit.service import list_entries
 from moderation.auth import Role
@@ -102,6 +104,14 @@ def queue() -> Any:
     query = QueueFilterSchema().load(request.args)
     view = queue_view(session=current_session(), query=query, now=utcnow())
     return render_template("admin/queue.html", view=view, tabs=TABS, me=current_admin(), filters=request.args)
+
+
+@bp.route("/surges/<article_id>/end", methods=["POST"])
+@page()
+def surge_end(article_id: str) -> Any:
+    """Any moderator ends a story's surge from the queue (admins also on the article's page)."""
+    end_surge(session=current_session(), article_id=article_id, actor=moderator_actor(current_admin().principal.name))
+    return redirect(url_for("admin.queue"))
 
 
 @bp.route("/counts", methods=["GET"])

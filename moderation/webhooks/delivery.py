@@ -12,21 +12,34 @@ retried, still in order, when the lease ends (at-least-once; receivers dedupe on
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
+from moderation.actors import Actor
+from moderation.audit.models import AuditAction
+from moderation.audit.service import record_action
 from moderation.settings import Settings
 from moderation.types import utcnow
-from moderation.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
+from moderation.webhooks.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    DisabledReason,
+    OutboxEvent,
+    WebhookEndpoint,
+)
 from moderation.webhooks.signing import signed_headers
 from moderation.webhooks.targets import TargetRefused, check_target
 from moderation.webhooks.transport import HttpResult, Sender, http_send
 from moderation.writes import serialized_writes
 
-__all__ = ["HttpResult", "Sender", "backoff", "claim_due", "deliver", "lease_batch", "run_once"]
+__all__ = ["HttpResult", "Sender", "backoff", "claim_due", "deliver", "lease_batch", "prune", "run_once"]
+
+log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 #: Time a delivery may need beyond its HTTP timeout (DNS lookup, target check, signing, the attempt's row).
@@ -52,7 +65,7 @@ def claim_due(session: Session, *, now: datetime, batch: int) -> list[int]:
         endpoints = list(
             session.scalars(
                 select(WebhookEndpoint.id)
-                .where(exists().where(_due(now), Delivery.endpoint_id == WebhookEndpoint.id))
+                .where(WebhookEndpoint.active, exists().where(_due(now), Delivery.endpoint_id == WebhookEndpoint.id))
                 .with_for_update(skip_locked=True, key_share=True)
             )
         )
@@ -88,11 +101,13 @@ def _blocked_by_earlier(now: datetime) -> ColumnElement[bool]:
 def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Settings, now: datetime) -> Delivery:
     delivery = session.get_one(Delivery, delivery_id)
     event, endpoint = delivery.event, delivery.endpoint
-    if not endpoint.active:
-        return _finish(session, delivery, DeliveryStatus.FAILED, "endpoint disabled")
+    if not endpoint.active:  # disabled since the claim: the delivery waits until the endpoint is enabled again
+        _release(session, delivery, now)
+        return delivery
     body = json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False).encode()
     # Signed at the moment of sending, not when the round began: receivers reject stale timestamps.
-    headers = signed_headers(secret=endpoint.secret, message_id=event.id, timestamp=int(time.time()), body=body)
+    secrets = endpoint.signing_secrets(now)
+    headers = signed_headers(secrets=secrets, message_id=event.id, timestamp=int(time.time()), body=body)
     try:  # again now: the name may resolve elsewhere than at registration (DNS rebinding)
         target = check_target(endpoint.url, allowed=settings.webhook_allowed_hosts)
         result = send(target, body, headers, settings.webhook_timeout_seconds)
@@ -109,6 +124,7 @@ def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Setti
         )
     )
     delivery.attempts += 1
+    _count_outcome(session, endpoint, ok=result.ok, limit=settings.webhook_disable_after_failures, now=now)
     if result.ok:
         delivery.delivered_at = now
         return _finish(session, delivery, DeliveryStatus.DELIVERED, None)
@@ -116,6 +132,40 @@ def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Setti
         return _finish(session, delivery, DeliveryStatus.FAILED, result.error)
     delivery.next_attempt_at = now + backoff(delivery.attempts, settings.webhook_backoff_seconds)
     return _finish(session, delivery, DeliveryStatus.PENDING, result.error)
+
+
+def _count_outcome(session: Session, endpoint: WebhookEndpoint, *, ok: bool, limit: int, now: datetime) -> None:
+    """Failures in a row, across deliveries; ``limit`` of them disable the endpoint (audited), keeping its backlog."""
+    if ok:
+        endpoint.consecutive_failures = 0
+        return
+    endpoint.consecutive_failures += 1
+    if limit and endpoint.consecutive_failures >= limit and endpoint.active:
+        endpoint.active, endpoint.disabled_reason, endpoint.disabled_at = False, DisabledReason.FAILURES, now
+        record_action(
+            session,
+            actor=Actor.WEBHOOKS,
+            action=AuditAction.WEBHOOK_AUTO_DISABLED,
+            details={"endpoint_id": endpoint.id, "consecutive_failures": endpoint.consecutive_failures},
+        )
+        log.warning("webhook endpoint %s disabled after %s failures in a row", endpoint.id, limit)
+
+
+def prune(session: Session, *, now: datetime, retention: timedelta) -> int:
+    """Delete delivered deliveries (their attempts go with them) older than ``retention``, and events no delivery
+    refers to any more; returns how many deliveries went. Failed and pending ones stay for replay."""
+    cutoff = now - retention
+    with serialized_writes(session):
+        gone = session.execute(
+            delete(Delivery).where(Delivery.status == DeliveryStatus.DELIVERED, Delivery.delivered_at < cutoff)
+        )
+        session.execute(
+            delete(OutboxEvent).where(
+                OutboxEvent.created_at < cutoff, ~exists().where(Delivery.event_id == OutboxEvent.id)
+            )
+        )
+        session.commit()
+    return int(gone.rowcount)  # type: ignore[attr-defined]
 
 
 def _finish(session: Session, delivery: Delivery, status: DeliveryStatus, error: str | None) -> Delivery:

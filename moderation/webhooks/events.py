@@ -1,4 +1,5 @@
-"""Writing events to the outbox, in the caller's transaction, with one delivery per subscribed endpoint."""
+"""Writing events to the outbox, in the caller's transaction, with one delivery per subscribed endpoint; an event
+no active endpoint subscribes to is not written at all."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from moderation.types import utcnow
-from moderation.webhooks.models import Delivery, EventType, OutboxEvent, WebhookEndpoint
+from moderation.webhooks.models import Delivery, DisabledReason, EventType, OutboxEvent, WebhookEndpoint
 
 
 def emit(
@@ -41,11 +42,13 @@ def emit(
         for endpoint in subscribed
         if event["type"] in endpoint.event_types
     ]
+    if not deliveries:  # nobody subscribes: no rows at all (they would only ever be deleted again)
+        return
+    wanted = {delivery["event_id"] for delivery in deliveries}
     session.flush()  # plain rows after what the session holds: none of the ORM's per-object bookkeeping
     connection = session.connection()
-    connection.execute(insert(OutboxEvent), events)
-    if deliveries:
-        connection.execute(insert(Delivery), deliveries)
+    connection.execute(insert(OutboxEvent), [event for event in events if event["id"] in wanted])
+    connection.execute(insert(Delivery), deliveries)
 
 
 class Subscription(NamedTuple):
@@ -54,7 +57,9 @@ class Subscription(NamedTuple):
 
 
 def subscriptions(session: Session) -> list[Subscription]:
-    """The active endpoints and the event types each wants."""
+    """The endpoints that collect events and the types each wants: the active ones, and those disabled only for
+    failing (their backlog grows until an admin enables them again, so the integration misses nothing)."""
+    collecting = WebhookEndpoint.active | (WebhookEndpoint.disabled_reason == DisabledReason.FAILURES)
     with session.no_autoflush:
-        rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(WebhookEndpoint.active))
+        rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(collecting))
         return [Subscription(row.id, row.event_types) for row in rows]

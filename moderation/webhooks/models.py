@@ -28,6 +28,13 @@ class EventType(enum.StrEnum):
     DELETED = "comment.deleted"
 
 
+class DisabledReason(enum.StrEnum):
+    """Why an endpoint receives nothing: an admin turned it off, or it kept failing."""
+
+    ADMIN = "admin"
+    FAILURES = "failures"
+
+
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
@@ -44,6 +51,19 @@ class WebhookEndpoint(db.Model):  # type: ignore[name-defined,misc]
     description: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Failed attempts in a row, any delivery (a success resets it); at KOMMENTARE_WEBHOOK_DISABLE_AFTER_FAILURES
+    #: the endpoint is disabled. Its pending deliveries wait, they are not dropped.
+    consecutive_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    disabled_reason: Mapped[DisabledReason | None] = mapped_column(enum_column(DisabledReason))
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The secret before the last rotation: it signs beside the new one until ``previous_secret_until``.
+    previous_secret: Mapped[str | None] = mapped_column(String(200))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """The secrets a delivery is signed with now: the current one, and during an overlap the previous one."""
+        overlapping = self.previous_secret and self.previous_secret_until and now < self.previous_secret_until
+        return [self.secret, self.previous_secret] if overlapping and self.previous_secret else [self.secret]
 
 
 class OutboxEvent(db.Model):  # type: ignore[name-defined,misc]

@@ -1,4 +1,8 @@
-"""Standard Webhooks signatures (https://www.standardwebhooks.com): HMAC-SHA256 over ``id.timestamp.body``."""
+"""Standard Webhooks signatures (https://www.standardwebhooks.com): HMAC-SHA256 over ``id.timestamp.body``.
+
+During a secret rotation a message carries one signature per secret, space-separated (``v1,<a> v1,<b>``), as the
+specification allows, so a receiver verifying with either the old or the new secret accepts it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import binascii
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 SECRET_PREFIX = "whsec_"
 
@@ -34,10 +39,11 @@ def sign(*, secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signed_headers(*, secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def signed_headers(*, secrets: Sequence[str], message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    signatures = " ".join(sign(secret=s, message_id=message_id, timestamp=timestamp, body=body) for s in secrets)
     return {
         "content-type": "application/json",
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret=secret, message_id=message_id, timestamp=timestamp, body=body),
+        "webhook-signature": signatures,
     }

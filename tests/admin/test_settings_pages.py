@@ -98,6 +98,48 @@ def test_guests_and_surge_from_the_article_page(chefin: FlaskClient, session: An
     assert bad.status_code == 400 and "hours" in bad.json["errors"]
 
 
+def test_a_failing_endpoint_is_enabled_and_replayed_from_the_page(chefin: FlaskClient, session: Any) -> None:
+    from moderation.webhooks.models import Delivery, DeliveryStatus, DisabledReason, OutboxEvent
+
+    endpoint = WebhookEndpoint(
+        url="https://hooks.zeitung.example/cms", secret="whsec_" + "A" * 40, event_types=["comment.created"]
+    )
+    endpoint.active, endpoint.disabled_reason, endpoint.consecutive_failures = False, DisabledReason.FAILURES, 20
+    session.add_all([endpoint, OutboxEvent(id="msg_1", type="comment.created", payload={})])
+    session.flush()
+    session.add(Delivery(event_id="msg_1", endpoint_id=endpoint.id, status=DeliveryStatus.FAILED, attempts=8))
+    session.commit()
+    page_ = chefin.get("/admin/webhooks").get_data(as_text=True)
+    assert "Nach zu vielen Fehlschlägen in Folge abgeschaltet" in page_ and "Fehlgeschlagene erneut senden" in page_
+    csrf = page_csrf(chefin, "/admin/webhooks")
+    assert chefin.post(f"/admin/webhooks/{endpoint.id}/enable", data={"csrf_token": csrf}).status_code == 302
+    assert chefin.post(f"/admin/webhooks/{endpoint.id}/redeliver", data={"csrf_token": csrf}).status_code == 302
+    session.expire_all()
+    assert session.get(WebhookEndpoint, endpoint.id).active is True
+    assert session.scalars(select(Delivery.status)).all() == [DeliveryStatus.PENDING]
+    actions = [e.action for e in session.scalars(select(AuditEntry))]
+    assert AuditAction.WEBHOOK_ENABLED in actions and AuditAction.WEBHOOK_REDELIVERED in actions
+
+
+def test_any_moderator_sees_and_ends_a_surge_in_the_queue(client: FlaskClient, session: Any, token: str) -> None:
+    from datetime import timedelta
+
+    from moderation.types import utcnow
+
+    article = session.get(Article, ARTICLE_ID)
+    article.surge_until = utcnow() + timedelta(hours=2)
+    session.commit()
+    make_person(session, "mona", Role.MODERATOR)
+    log_in(client, "mona")
+    queue = client.get("/admin/").get_data(as_text=True)
+    assert "Ansturm-Modus aktiv" in queue and article.title in queue
+    csrf = page_csrf(client, "/admin/")
+    assert client.post(f"/admin/surges/{ARTICLE_ID}/end", data={"csrf_token": csrf}).status_code == 302
+    assert "Ansturm-Modus aktiv" not in client.get("/admin/").get_data(as_text=True)
+    assert [e.actor for e in audited(session, AuditAction.ARTICLE_SURGE_ENDED)] == ["moderator:mona"]
+    assert client.post(f"/admin/surges/{ARTICLE_ID}/end").status_code == 403  # no CSRF token
+
+
 def test_article_thresholds_from_the_form(chefin: FlaskClient, session: Any) -> None:
     csrf = page_csrf(chefin, f"/admin/articles/{ARTICLE_ID}")
     form = {"csrf_token": csrf, "toxicity.hold": "0.3", "toxicity.reject": "", "insult.hold": " "}

@@ -42,12 +42,14 @@ def assert_held_for_model(client: FlaskClient, session: Any, code: str = "model_
     assert set(session.scalars(select(OutboxEvent.type))) == {"comment.created", "comment.held"}
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_scorer_exception_holds_the_comment(app: Any, client: FlaskClient, session: Any) -> None:
     make_article(session)
     use_scorer(app, FailingScorer())
     assert_held_for_model(client, session)
 
 
+@pytest.mark.usefixtures("subscriber")
 @pytest.mark.parametrize("settings_overrides", [{"model_timeout_seconds": 0.05}])
 def test_scorer_timeout_holds_the_comment(app: Any, client: FlaskClient, session: Any) -> None:
     make_article(session)
@@ -59,6 +61,7 @@ def test_scorer_timeout_holds_the_comment(app: Any, client: FlaskClient, session
         scorer.release.set()
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_real_detoxify_loader_with_missing_checkpoint_holds(
     app: Any, client: FlaskClient, session: Any, tmp_path: Any
 ) -> None:
@@ -69,6 +72,7 @@ def test_real_detoxify_loader_with_missing_checkpoint_holds(
     assert_held_for_model(client, session)
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_without_model_every_comment_is_held(app: Any, client: FlaskClient, session: Any, tmp_path: Any) -> None:
     make_article(session)
     use_scorer(app, build_scorer(model="none", model_dir=tmp_path))

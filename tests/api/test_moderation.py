@@ -91,6 +91,7 @@ def test_queue_filters_by_article_and_state(client: FlaskClient, token: str, ses
     assert len(rejected["items"]) == 1
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_approve_publishes_and_audits(client: FlaskClient, token: str, session: Any) -> None:
     held = make_comment(session, status=CommentStatus.PENDING)
     response = client.post(
@@ -140,6 +141,7 @@ def test_decision_on_unknown_comment_is_404(client: FlaskClient, token: str, com
     assert (response.status_code, response.mimetype) == (404, "application/problem+json")
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_reader_report_moves_comment_to_reported_queue(client: FlaskClient, token: str, session: Any) -> None:
     comment = make_comment(session)
     report = client.post(f"/api/v1/comments/{comment.id}/reports", json={"reason": "disinformation", "text": "Fake"})

@@ -122,6 +122,7 @@ def test_guests_still_post_and_must_give_a_name(client: FlaskClient, token: str)
     assert post_comment(client, "Danke für den Bericht.").status_code == 201
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_a_guest_edits_with_the_token_from_the_answer_and_the_edit_is_moderated(
     client: FlaskClient, session: Any, token: str
 ) -> None:
@@ -188,6 +189,7 @@ def test_a_bad_edit_body_is_a_field_error_and_changes_nothing(client: FlaskClien
     assert session.scalars(select(CommentVersion)).all() == []
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_deleting_leaves_a_placeholder_only_where_replies_hang(client: FlaskClient, session: Any, token: str) -> None:
     parent = post_comment(client, "Danke für den Bericht.")
     reply = post_comment(client, "Sehe ich genauso.", author="Bernd", parent_id=parent.json["id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -30,6 +31,7 @@ def post(client: FlaskClient, body: str) -> int:
     return int(response.json["id"])
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_rescore_applies_the_verdict_once_the_model_is_back(app: Any, client: FlaskClient, session: Any) -> None:
     make_article(session)
     use_scorer(app, FailingScorer())

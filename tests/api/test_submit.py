@@ -78,6 +78,7 @@ def test_sanctioned_domain_link_is_rejected_without_scoring(client: FlaskClient,
     assert stored.toxicity_scores is None
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_every_submission_writes_audit_entry_and_outbox_events(client: FlaskClient, session: Any) -> None:
     post_comment(client)
     post_comment(client, body="Das ist dumm.")

@@ -63,6 +63,7 @@ def test_one_campaign_with_its_comments(client: FlaskClient, session: Any, token
     assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_bulk_reject_decides_every_comment_with_audit_and_events(client: FlaskClient, session: Any, token: str) -> None:
     campaign_id, ids = campaign_of(client, session, TEMPLATE)
     response = client.post(
@@ -98,6 +99,7 @@ def test_bulk_reject_decides_every_comment_with_audit_and_events(client: FlaskCl
     assert len(rejected_events) == 1 + 2  # the pipeline's rejection of the third copy, then the two published ones
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_bulk_approve_publishes_every_comment(client: FlaskClient, session: Any, token: str) -> None:
     campaign_id, ids = campaign_of(client, session, TEMPLATE)
     response = client.post(

@@ -48,6 +48,7 @@ def run(session: Any, runtime: SubmissionRuntime, body: str, **fields: Any) -> A
         ("Du Giftzwerg hast keine Ahnung.", Outcome.REJECTED, CommentStatus.REJECTED),
     ],
 )
+@pytest.mark.usefixtures("subscriber")
 def test_each_outcome_is_stored_with_its_decision_audit_entry_and_events(
     session: Any, runtime: SubmissionRuntime, body: str, outcome: Outcome, status: CommentStatus
 ) -> None:
@@ -91,6 +92,7 @@ def test_a_failing_campaign_stage_holds_the_comment_and_keeps_it_whole(
     assert count(session, AuditEntry) == 1
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_rescore_applies_the_verdict_once_the_model_is_back(app: Flask, session: Any) -> None:
     make_article(session)
     runtime = current_runtime()
