@@ -7,6 +7,7 @@ PORT   ?= 5000
 export FLASK_APP := app:create_app
 # The make targets are the development set-up; production sets KOMMENTARE_ENVIRONMENT=production and a real secret.
 export KOMMENTARE_ENVIRONMENT ?= development
+export KOMMENTARE_LOG_FORMAT ?= text
 
 .PHONY: run test lint format migrate install clean worker train-model fit-thresholds bench eval-model eval-rules \
 	eval-watchwords eval-pipeline
@@ -35,7 +36,7 @@ run: migrate
 
 # Background jobs: webhook delivery, and re-scoring comments held while the model failed or was late.
 worker: migrate
-	$(BIN)/flask models rescore & $(BIN)/flask webhooks worker; kill %1 2>/dev/null; wait
+	$(BIN)/flask worker
 
 # The bundled toxicity model, from ../shared/datasets (GermEval 2018 + Davidson); see README "Toxicity models".
 DATASETS ?= ../shared/datasets

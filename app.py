@@ -28,6 +28,7 @@ from moderation.extensions import api, db, limiter, migrate
 from moderation.filters.cli import cli as rules_cli
 from moderation.health.views import bp as health_bp
 from moderation.http import IdConverter, id_converter_schema, require_json_body, security_headers
+from moderation.logs import configure_logging, init_request_logging
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
 from moderation.queue.views import bp as queue_bp
@@ -48,6 +49,7 @@ from moderation.watchwords.cli import cli as watchwords_cli
 from moderation.watchwords.views import bp as watchwords_bp
 from moderation.webhooks.cli import cli as webhooks_cli
 from moderation.webhooks.views import bp as webhooks_bp
+from moderation.workers import worker_command
 
 log = logging.getLogger("moderation")
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -76,7 +78,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     """
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
     settings.check_secret()
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not settings.model_dir:
@@ -101,11 +103,13 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     app.register_blueprint(health_bp)
     app.register_blueprint(admin_bp)
     register_error_handlers(app, rollback=db.session.rollback)
+    init_request_logging(app)
     app.before_request(_api_requires_json)
     app.after_request(_cors(settings.cors_origins))
     app.after_request(security_headers(settings.public_url))
     for group in CLI_GROUPS:
         app.cli.add_command(group)
+    app.cli.add_command(worker_command)
     models_cli.add_command(rescore_command)
     _init_features(app, settings, scorer)
     with app.app_context():

@@ -16,7 +16,8 @@ threads = int(os.environ.get("KOMMENTARE_THREADS", "2"))
 worker_class = "gthread"
 preload_app = False
 timeout = 60
-accesslog = "-"
+#: The app writes its own access lines (JSON, with the request id, without client addresses or query strings).
+accesslog = None
 # Request limits gunicorn enforces before the app sees anything (its own 400/414 answers are plain text or HTML:
 # the reverse proxy should refuse such requests first, see README "Security").
 limit_request_line = 4094

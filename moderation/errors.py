@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -154,7 +154,10 @@ RETRY_AFTER_SECONDS = 5
 
 
 def request_id() -> str:
-    """The proxy's ``X-Request-ID`` when it sent a sane one, else a new id (for one log line per failure)."""
+    """The request's id (``logs`` sets it once per request): the proxy's ``X-Request-ID`` when it sent a sane
+    one, else a new id."""
+    if "request_id" in g:
+        return str(g.request_id)
     given = request.headers.get("X-Request-ID", "")
     return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 

@@ -187,6 +187,8 @@ class Settings:
     #: Where readers reach this service (``https://kommentare.zeitung.example``): the demo page's API address.
     public_url: str = ""
     log_level: str = "INFO"
+    #: ``json`` (one object per line, with the request id) or ``text``; see README "Operations".
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
