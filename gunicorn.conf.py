@@ -10,6 +10,30 @@ set ``KOMMENTARE_WORKERS`` to the number of cores.
 """
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+#: Each worker counts its metrics into files here and a scrape adds them up (prometheus_client's multiprocess
+#: mode); set PROMETHEUS_MULTIPROC_DIR to share it with `flask worker` on the same host.
+METRICS_DIR = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", str(Path(tempfile.gettempdir()) / f"kommentare-metrics-{os.getpid()}")
+)
+
+
+def on_starting(server: object) -> None:  # noqa: ARG001 (gunicorn's hook signature)
+    """Start every run with empty counters: files of a previous run's workers would be added up too."""
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    Path(METRICS_DIR).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server: object, worker: Any) -> None:  # noqa: ARG001
+    """A worker that exits stops counting: its live gauges drop out of the sum."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
 
 workers = int(os.environ.get("KOMMENTARE_WORKERS", "2"))
 threads = int(os.environ.get("KOMMENTARE_THREADS", "2"))

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
+from moderation import metrics
 from moderation.errors import request_id
 
 ACCESS = logging.getLogger("moderation.access")
@@ -64,6 +65,9 @@ def init_request_logging(app: Flask) -> None:
     def _access(response: Response) -> Response:
         if "request_id" in g:
             response.headers.setdefault("X-Request-ID", g.request_id)
+            seconds = time.perf_counter() - g.started
+            route = request.url_rule.rule if request.url_rule else "(unmatched)"
+            metrics.observe_request(route=route, method=request.method, status=response.status_code, seconds=seconds)
             ACCESS.info(
                 "%s %s %s",
                 request.method,
@@ -74,7 +78,7 @@ def init_request_logging(app: Flask) -> None:
                     "route": request.url_rule.rule if request.url_rule else None,
                     "path": request.path,
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - g.started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                 },
             )
         return response

@@ -187,6 +187,8 @@ class Settings:
     #: Where readers reach this service (``https://kommentare.zeitung.example``): the demo page's API address.
     public_url: str = ""
     log_level: str = "INFO"
+    #: ``GET /metrics`` (Prometheus) answers only with ``Authorization: Bearer <this>``; empty: no /metrics at all.
+    metrics_token: str = field(default="", repr=False)
     #: ``json`` (one object per line, with the request id) or ``text``; see README "Operations".
     log_format: str = "json"
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from tests.factories import ARTICLE_ID
+from tests.webhook_receiver import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def comments_url(article_id: str = ARTICLE_ID) -> str:
@@ -43,3 +52,32 @@ def serving(app: Flask, name: str = "live-server") -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@contextmanager
+def gunicorn_serving(env: Mapping[str, str], *, start_timeout: float = 60) -> Iterator[str]:
+    """The real app under gunicorn with ``gunicorn.conf.py`` (its workers, threads and hooks) on a free port;
+    yields the base URL once ``/healthz`` answers, and stops it with SIGTERM."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    port = free_port()
+    process = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            try:
+                requests.get(f"{base}/healthz", timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from flask.testing import FlaskClient
 from moderation.comments.models import Comment
 from moderation.extensions import db
 from tests.factories import ARTICLE_ID, make_article
+from tests.helpers import gunicorn_serving
 
 ROOT = Path(__file__).parent.parent
 REDIS_URL = os.environ.get("KOMMENTARE_TEST_REDIS_URL", "")
@@ -134,34 +133,12 @@ def free_port() -> int:
 @pytest.mark.slow
 def test_gunicorn_serves_wsgi_app_over_real_http(database_url: str, session: Any) -> None:
     make_article(session)
-    port = free_port()
     env = {**os.environ, "KOMMENTARE_DATABASE_URL": database_url, "KOMMENTARE_RATELIMIT_ENABLED": "false"}
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}/api/v1/articles/{ARTICLE_ID}/comments"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(base, timeout=10)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    with gunicorn_serving(env) as server:
+        base = f"{server}/api/v1/articles/{ARTICLE_ID}/comments"
         response = requests.post(base, json={"author_name": "A", "body": "Danke für den Bericht."}, timeout=10)
         assert response.status_code == 201, response.json()  # scored by the bundled model, loaded at worker start
         assert session.get(Comment, response.json()["id"]).model_id.startswith("bundled:kommentare-small-")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=15)
-        assert process.stderr is not None
-        process.stderr.close()
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Protocol
 
+from moderation import metrics
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
 from moderation.messages import Message
@@ -227,15 +228,19 @@ class ModerationPipeline:
     def _score(self, comment: str, timeout: float) -> tuple[dict[str, float] | None, Reason]:
         """Label scores of the comment, the highest of its windows per label when it is long."""
         held = reader_text(Message.HELD)
+        started = time.monotonic()
         try:
             windows = self.score_all(text_windows(comment, self.window_chars), timeout=timeout)
             scores = {label: max(window[label] for window in windows) for label in windows[0]}
+            metrics.MODEL_SECONDS.observe(time.monotonic() - started)
             return scores, Reason(ReasonCode.MODEL_UNAVAILABLE, held)
         except (FutureTimeout, DeadlineExceeded):
+            metrics.MODEL_FAILURES.labels(kind="timeout").inc()
             log.warning("toxicity scoring missed its %.2fs deadline; holding the comment for re-scoring", timeout)
             return None, Reason(ReasonCode.MODEL_TIMEOUT, held)
         except ModelUnavailable as exc:
             log.warning("toxicity model unavailable (%s); holding the comment", exc)
         except Exception:
             log.exception("toxicity scoring failed; holding the comment")
+        metrics.MODEL_FAILURES.labels(kind="unavailable").inc()
         return None, Reason(ReasonCode.MODEL_UNAVAILABLE, held)

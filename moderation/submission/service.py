@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from moderation import metrics
 from moderation.actors import Actor
 from moderation.articles.models import Article
 from moderation.articles.service import SurgeCause, begin_surge
@@ -120,6 +121,7 @@ def submit(
         nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
         if nudge is not None:
             session.rollback()  # only reads happened: end them, store nothing
+            metrics.count_decision(outcome=Outcome.NUDGED.value, reasons=(str(r.code) for r in verdict.reasons))
             return SubmissionResult(Outcome.NUDGED, nudge=nudge)
     screening = _screen(session, runtime, article_id, submission, author)
     comment = new_comment(
@@ -140,7 +142,9 @@ def submit(
         stored = store(session, comment=comment, verdict=verdict, screening=screening, endpoints=endpoints)
         session.commit()
     stored = with_edit_token(stored, policy)
-    return SubmissionResult(OUTCOME_FOR_STATUS[stored.status], comment=stored)
+    outcome = OUTCOME_FOR_STATUS[stored.status]
+    metrics.count_decision(outcome=outcome.value, reasons=(str(r["code"]) for r in stored.reasons))
+    return SubmissionResult(outcome, comment=stored)
 
 
 def _surge_on_burst(session: Session, article: Article, screening: Screening | None, policy: SubmissionPolicy) -> None:
@@ -161,4 +165,6 @@ def _screen(
     screening = screen_submission(session=session, config=runtime.policy.campaigns, posting=posting, now=utcnow())
     if screening is None:
         session.rollback()
+    for signal in screening.signals if screening is not None else ():
+        metrics.CAMPAIGN_SIGNALS.labels(kind=signal.kind.value).inc()
     return screening

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
+from moderation import metrics
 from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
@@ -125,6 +126,7 @@ def deliver(session: Session, delivery_id: int, *, send: Sender, settings: Setti
     )
     delivery.attempts += 1
     _count_outcome(session, endpoint, ok=result.ok, limit=settings.webhook_disable_after_failures, now=now)
+    metrics.WEBHOOK_ATTEMPTS.labels(endpoint=str(endpoint.id), result="delivered" if result.ok else "failed").inc()
     if result.ok:
         delivery.delivered_at = now
         return _finish(session, delivery, DeliveryStatus.DELIVERED, None)
