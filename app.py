@@ -31,6 +31,8 @@ from moderation.http import IdConverter, id_converter_schema, require_json_body,
 from moderation.logs import configure_logging, init_request_logging
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
+from moderation.privacy.cli import cli as privacy_cli
+from moderation.privacy.views import bp as privacy_bp
 from moderation.queue.views import bp as queue_bp
 from moderation.ratelimits import storage_uri
 from moderation.readers import runtime as readers_runtime
@@ -67,8 +69,9 @@ API_BLUEPRINTS = (
     webhooks_bp,
     campaigns_bp,
     watchwords_bp,
+    privacy_bp,
 )
-CLI_GROUPS = (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli, watchwords_cli)
+CLI_GROUPS = (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli, watchwords_cli, privacy_cli)
 
 
 def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Scorer | None = None) -> Flask:

@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"campaigns"}),
     frozenset({"bans"}),
     frozenset({"submission"}),
-    frozenset({"health", "admin"}),
+    frozenset({"health", "admin", "privacy"}),
 )
 
 

@@ -41,6 +41,7 @@ class AuditAction(enum.StrEnum):
     WEBHOOK_ENABLED = "webhook.enabled"
     WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
     WEBHOOK_REDELIVERED = "webhook.redelivered"
+    PRIVACY_EXPORTED = "privacy.exported"
     WATCHWORD_ADDED = "watchword.added"
     WATCHWORD_CHANGED = "watchword.changed"
     WATCHWORD_REMOVED = "watchword.removed"

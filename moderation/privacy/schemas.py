@@ -1,0 +1,34 @@
+"""Shapes of the privacy API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from moderation.privacy.service import Subject
+
+
+class SubjectSchema(Schema):
+    reader = fields.String(load_default=None, validate=validate.Length(min=1, max=255))
+    email = fields.String(load_default=None, validate=validate.Length(min=3, max=254))
+
+    @validates_schema
+    def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("reader") is None) == (data.get("email") is None):
+            raise ValidationError("Give exactly one of reader or email.", field_name="_schema")
+
+    @post_load
+    def _to_subject(self, data: dict[str, Any], **_: Any) -> Subject:
+        return Subject(**data)
+
+
+class ExportSchema(Schema):
+    class Meta:
+        ordered = True
+
+    exported_at = fields.String()
+    reader = fields.Dict(allow_none=True)
+    comments = fields.List(fields.Dict())
+    votes = fields.List(fields.Dict())
+    reports = fields.List(fields.Dict())
