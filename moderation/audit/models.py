@@ -42,6 +42,7 @@ class AuditAction(enum.StrEnum):
     WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
     WEBHOOK_REDELIVERED = "webhook.redelivered"
     PRIVACY_EXPORTED = "privacy.exported"
+    PRIVACY_ERASED = "privacy.erased"
     WATCHWORD_ADDED = "watchword.added"
     WATCHWORD_CHANGED = "watchword.changed"
     WATCHWORD_REMOVED = "watchword.removed"

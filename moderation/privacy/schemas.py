@@ -32,3 +32,10 @@ class ExportSchema(Schema):
     comments = fields.List(fields.Dict())
     votes = fields.List(fields.Dict())
     reports = fields.List(fields.Dict())
+
+
+class ErasedSchema(Schema):
+    comments = fields.Integer(metadata={"description": "Comments anonymised."})
+    votes = fields.Integer()
+    reports = fields.Integer(metadata={"description": "Reports that lost their reporter."})
+    bans = fields.Integer()

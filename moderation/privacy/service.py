@@ -40,8 +40,8 @@ class Subject:
 
 def export_data(*, session: Session, subject: Subject, actor: str) -> dict[str, Any]:
     """Everything stored about the subject; audited (``privacy.exported``, counts only); commits."""
-    reader = _reader(session, subject)
-    theirs = _their_comments(reader, subject)
+    reader = find_subject(session, subject)
+    theirs = their_comments(reader, subject)
     comments = list(session.scalars(select(Comment).where(theirs).order_by(Comment.id)))
     if reader is None and not comments:
         raise NothingStored("No comment was written with this e-mail address.")
@@ -60,13 +60,14 @@ def export_data(*, session: Session, subject: Subject, actor: str) -> dict[str, 
     return data
 
 
-def _reader(session: Session, subject: Subject) -> Reader | None:
+def find_subject(session: Session, subject: Subject) -> Reader | None:
+    """The signed-in reader named, or None for a guest by e-mail address (404 for an unknown reader)."""
     if (subject.reader is None) == (subject.email is None):
         raise InvalidInput("Name the reader or the e-mail address, not both.", errors={"_schema": ["Give one."]})
     return find_reader(session, subject.reader) if subject.reader is not None else None
 
 
-def _their_comments(reader: Reader | None, subject: Subject) -> ColumnElement[bool]:
+def their_comments(reader: Reader | None, subject: Subject) -> ColumnElement[bool]:
     if reader is not None:
         return Comment.reader_id == reader.id
     return func.lower(Comment.email) == (subject.email or "").strip().lower()
