@@ -1,1 +1,1 @@
-"""Readers' data rights: export everything stored about a reader (GDPR Art. 15 and 20) and erase it (Art. 17)."""
+"""Readers' data rights (export, GDPR Art. 15 and 20; erasure, Art. 17) and the DSA transparency figures."""

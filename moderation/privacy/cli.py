@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TextIO
 
 import click
@@ -10,9 +11,12 @@ from flask.cli import AppGroup
 
 from moderation.actors import Actor
 from moderation.extensions import current_session
+from moderation.filters.backtest import parse_since
 from moderation.privacy.erasure import erase_data
 from moderation.privacy.service import Subject, export_data
+from moderation.privacy.transparency import transparency
 from moderation.state import current_settings
+from moderation.types import utcnow
 
 cli = AppGroup("privacy", help="Readers' data rights.")
 
@@ -46,3 +50,32 @@ def erase_command(reader: str | None, email: str | None) -> None:
         f"anonymised {erased.comments} comments; removed {erased.votes} votes, {erased.bans} bans; "
         f"{erased.reports} reports lost their reporter"
     )
+
+
+@cli.command("transparency")
+@click.option("--since", default="30d", show_default=True, help="Start: 30d, 12h, 2w before now, or an ISO date.")
+@click.option("--until", default=None, help="End (exclusive), an ISO date; default now.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+def transparency_command(since: str, until: str | None, as_json: bool) -> None:
+    """Moderation decisions of a period by outcome and reason, automated apart from human (DSA transparency)."""
+    try:
+        start = parse_since(since)
+        end = parse_since(until) if until else utcnow()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    report = transparency(session=current_session(), since=start, until=end).as_json()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Decisions {_day(start)} – {_day(end)}")
+    click.echo(f"automated: {report['totals']['automated']}, by moderators: {report['totals']['human']}")
+    for row in report["automated"]:
+        click.echo(f"  automated  {row['stage']:<10} {row['outcome']:<10} {row['reason']:<24} {row['count']:>8}")
+    for row in report["human"]:
+        click.echo(f"  moderator  {row['decision']:<21} {row['reason']:<24} {row['count']:>8}")
+    for name, count in report["reports"].items():
+        click.echo(f"  {name:<56} {count:>8}")
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
