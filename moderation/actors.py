@@ -14,6 +14,8 @@ class Actor(enum.StrEnum):
     PIPELINE = "system:pipeline"
     #: The webhook worker (an endpoint disabled after failing too often).
     WEBHOOKS = "system:webhooks"
+    #: The retention job (personal data past its period).
+    RETENTION = "system:retention"
     #: Enough reader reports hid a comment.
     REPORTS = "system:reports"
     #: An anonymous reader (a report).

@@ -157,6 +157,13 @@ class Settings:
     webhook_disable_after_failures: int = 20
     #: Delivered deliveries (with their attempts) and their events are deleted this many days later; 0 keeps them.
     webhook_retention_days: int = 30
+    # Retention of personal data (README "Operations"); 0 turns a rule off. Legal holds win over all of them.
+    #: Rejected comments are anonymised this many days after they were written ...
+    retention_rejected_days: int = 180
+    #: ... campaign-index rows deleted (keep at least CAMPAIGN_REJECTED_WINDOW_DAYS) ...
+    retention_campaign_index_days: int = 90
+    #: ... and audit details reduced to plain facts (statuses, reason codes, ids, counts).
+    retention_audit_details_days: int = 365
     # Rate limits (Flask-Limiter syntax); storage is memory:// for one process, redis://host:6379 for several.
     #: ``auto``: a SQLite file in the instance folder that every worker process of the host shares; several hosts
     #: share limits through ``redis://host:6379``; ``memory://`` counts per process (one-process set-ups only).

@@ -62,7 +62,7 @@ def test_flask_worker_stops_every_job_on_sigterm(tmp_path: Path) -> None:
     for line in parent.stdout:  # the app's own log lines come first
         if line.startswith("started "):
             pids.append(int(line.rsplit("pid ", 1)[1].rstrip(")\n")))
-        if len(pids) == 2:
+        if len(pids) == len(JOBS):
             break
     time.sleep(3)  # both jobs started their loops
     assert all(alive(pid) for pid in pids) and parent.poll() is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from typing import TextIO
 
@@ -13,10 +14,12 @@ from moderation.actors import Actor
 from moderation.extensions import current_session
 from moderation.filters.backtest import parse_since
 from moderation.privacy.erasure import erase_data
+from moderation.privacy.retention import RetentionPolicy, apply_retention
 from moderation.privacy.service import Subject, export_data
 from moderation.privacy.transparency import transparency
 from moderation.state import current_settings
 from moderation.types import utcnow
+from moderation.workers import stop_on_signals
 
 cli = AppGroup("privacy", help="Readers' data rights.")
 
@@ -79,3 +82,32 @@ def transparency_command(since: str, until: str | None, as_json: bool) -> None:
 
 def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+#: How often ``retention --watch`` runs.
+RETENTION_EVERY_SECONDS = 3600.0
+
+
+@cli.command("retention")
+@click.option("--watch", is_flag=True, help="Run every hour until SIGTERM/SIGINT (what `flask worker` does).")
+def retention_command(watch: bool) -> None:
+    """Pseudonymise or delete personal data past its retention period (KOMMENTARE_RETENTION_*), until SIGTERM/SIGINT
+    with --watch."""
+    settings = current_settings()
+    policy = RetentionPolicy(
+        rejected_days=settings.retention_rejected_days,
+        campaign_index_days=settings.retention_campaign_index_days,
+        audit_details_days=settings.retention_audit_details_days,
+    )
+    with stop_on_signals() as stopping:
+        while not stopping():
+            run = apply_retention(session=current_session(), policy=policy, secret=settings.secret_key, now=utcnow())
+            click.echo(
+                f"anonymised {run.rejected_anonymised} rejected comments, deleted {run.index_rows_deleted} index rows, "
+                f"pseudonymised {run.audit_entries_pseudonymised} audit entries"
+            )
+            if not watch:
+                return
+            deadline = time.monotonic() + RETENTION_EVERY_SECONDS
+            while not stopping() and time.monotonic() < deadline:
+                time.sleep(1)

@@ -25,6 +25,7 @@ from moderation.bans.models import Ban
 from moderation.campaigns.accounts import account_key
 from moderation.campaigns.models import Fingerprint, PushedUrl
 from moderation.comments.models import Comment, CommentStatus, CommentVersion
+from moderation.privacy.holds import refuse_if_held
 from moderation.privacy.service import NothingStored, Subject, find_subject, their_comments
 from moderation.readers.models import Reader
 from moderation.reports.models import Report
@@ -52,9 +53,12 @@ def erase_data(*, session: Session, subject: Subject, secret: str, actor: str) -
         raise NothingStored("No comment was written with this e-mail address.")
     ids = [c.id for c in comments]
     keys = {account_key(secret=secret, email=c.email, author_name=c.author_name) for c in comments}
-    secrets = _secrets(session, reader, comments, keys)
+    if subject.email is not None:
+        keys.add(account_key(secret=secret, email=subject.email.strip().lower(), author_name=""))
     subjects = [f"reader:{reader.id}"] if reader is not None else []
     subjects += [f"guest:{key}" for key in keys]
+    refuse_if_held(session, subjects, sorted({c.article_id for c in comments}))
+    secrets = _secrets(session, reader, comments, keys)
     votes, reports = _reader_traces(session, reader)
     bans = int(session.execute(delete(Ban).where(Ban.subject.in_(subjects))).rowcount)  # type: ignore[attr-defined]
     _index_traces(session, ids, keys)
