@@ -183,6 +183,8 @@ _PUBLIC_API: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^/api/v1/comments/\d+$"), ("PATCH", "DELETE")),
     (re.compile(r"^/api/v1/comments/\d+/vote$"), ("PUT",)),
     (re.compile(r"^/api/v1/comments/\d+/reports$"), ("POST",)),
+    (re.compile(r"^/api/v1/comments/\d+/statement$"), ("GET",)),
+    (re.compile(r"^/api/v1/comments/\d+/appeal$"), ("POST",)),
 )
 
 

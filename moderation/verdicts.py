@@ -28,6 +28,8 @@ class ReasonCode(enum.StrEnum):
     GUEST_PREMODERATED = "guest_premoderated"
     #: The story is in surge mode and the author is not established.
     SURGE = "surge"
+    #: The author appealed a rejection: a moderator (not the one who rejected it) decides again.
+    APPEALED = "appealed"
     #: A trusted reader's comment that a low-confidence model score alone would have held: published, flagged.
     TRUSTED_READER = "trusted_reader"
     #: A stage failed: the comment is held for a human instead of going out unchecked.

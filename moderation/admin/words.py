@@ -53,6 +53,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "queue.matched": ("Treffer", "Match"),
     "queue.weight": ("Gewicht", "Weight"),
     "queue.damper": ("Gedämpft", "Damped"),
+    "queue.appeal": ("Einspruch der Autorin/des Autors", "Appeal by the author"),
+    "queue.appeal_excluded": ("nicht zu entscheiden von", "not to be decided by"),
     "queue.report_weight": (
         "Wie oft die Meldungen dieser Person bestätigt wurden (neu: 1, höchstens 2)",
         "How often this reporter's reports were upheld (new: 1, at most 2)",

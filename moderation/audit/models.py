@@ -24,6 +24,7 @@ class AuditAction(enum.StrEnum):
     COMMENT_REJECTED = "comment.rejected"
     COMMENT_EDITED = "comment.edited"
     COMMENT_DELETED = "comment.deleted"
+    COMMENT_APPEALED = "comment.appealed"
     BAN_CREATED = "ban.created"
     BAN_LIFTED = "ban.lifted"
     CAMPAIGN_DETECTED = "campaign.detected"

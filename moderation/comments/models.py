@@ -65,6 +65,11 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moderated_by: Mapped[str | None] = mapped_column(String(100))
+    #: The author appealed the decision (DSA Art. 20): back in the queue, for another moderator than
+    #: ``appeal_excluded`` (who made the decision appealed; None once decided again, or for an automated one).
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appeal_note: Mapped[str | None] = mapped_column(String(1000))
+    appeal_excluded: Mapped[str | None] = mapped_column(String(100))
     #: The campaign (same text, URL or burst across accounts) this comment belongs to; moderators decide in bulk.
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
     #: Published with a flag (a weak narrative, a quoted one): a moderator should look; cleared by a decision.

@@ -50,6 +50,9 @@ class ModeratorCommentSchema(Schema):
     created_at = fields.DateTime()
     moderated_at = fields.DateTime(allow_none=True)
     moderated_by = fields.String(allow_none=True)
+    appealed_at = fields.DateTime(allow_none=True, metadata={"description": "The author appealed a rejection."})
+    appeal_note = fields.String(allow_none=True)
+    appeal_excluded = fields.String(allow_none=True, metadata={"description": "Who may not decide the appeal."})
 
 
 class ReportDetailSchema(Schema):

@@ -14,7 +14,7 @@ from moderation.actors import moderator_actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, audit_comment, get_comment
-from moderation.errors import Conflict
+from moderation.errors import Conflict, Forbidden
 from moderation.language import Language
 from moderation.pagination import Order, Page, fetch_page
 from moderation.reports.models import Report, ReportResolution
@@ -172,6 +172,11 @@ def decide_many(*, session: Session, comment_ids: list[int], decision: Decision,
     return comments
 
 
+class SameModerator(Forbidden):
+    slug = "appeal-needs-another-moderator"
+    title = "An appeal is decided by another moderator"
+
+
 def apply_decision(
     session: Session,
     *,
@@ -185,6 +190,9 @@ def apply_decision(
     action, reason = decision.action, decision.reason
     if comment.status is CommentStatus.DELETED:
         raise CommentDeleted(f"Comment {comment.id} was deleted by its author; there is nothing to decide.")
+    if comment.appeal_excluded is not None and comment.appeal_excluded == moderator_name:
+        raise SameModerator(f"Comment {comment.id} appeals your decision; another moderator decides it.")
+    comment.appeal_excluded = None
     before = comment.status
     after = CommentStatus.PUBLISHED if action is DecisionAction.APPROVE else CommentStatus.REJECTED
     comment.status = after

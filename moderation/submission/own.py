@@ -97,7 +97,21 @@ def delete_comment(*, session: Session, runtime: SubmissionRuntime, comment_id: 
 def _own(session: Session, runtime: SubmissionRuntime, comment_id: int, change: Change) -> Comment:
     """The comment, if the caller wrote it and may still change it; else the refusal, in German for the reader."""
     comment = get_comment(session, comment_id)
-    token = bearer_token(change.authorization)
+    require_author(session, runtime, comment, change.authorization)
+    if comment.status not in EDITABLE:
+        raise NotEditable("Dieser Kommentar kann nicht mehr geändert werden.")
+    refuse_if_banned(session, subjects_of(comment, secret=runtime.policy.secret_key), change.now)
+    window = timedelta(seconds=runtime.policy.edit_window_seconds)
+    if change.now > comment.created_at + window:
+        minutes = max(1, runtime.policy.edit_window_seconds // 60)
+        raise EditWindowClosed(f"Kommentare können nur in den ersten {minutes} Minuten geändert werden.")
+    return comment
+
+
+def require_author(session: Session, runtime: SubmissionRuntime, comment: Comment, authorization: str | None) -> None:
+    """``NotYourComment`` (403, German) unless the caller holds the comment's edit token or is its signed-in
+    author (the edit token itself never expires; the edit window is checked by the caller where it applies)."""
+    token = bearer_token(authorization)
     if token is None:
         raise NotYourComment("Sie können nur Ihre eigenen Kommentare ändern.")
     if is_edit_token(token):
@@ -109,14 +123,6 @@ def _own(session: Session, runtime: SubmissionRuntime, comment_id: int, change: 
         )
     if not mine:
         raise NotYourComment("Sie können nur Ihre eigenen Kommentare ändern.")
-    if comment.status not in EDITABLE:
-        raise NotEditable("Dieser Kommentar kann nicht mehr geändert werden.")
-    refuse_if_banned(session, subjects_of(comment, secret=runtime.policy.secret_key), change.now)
-    window = timedelta(seconds=runtime.policy.edit_window_seconds)
-    if change.now > comment.created_at + window:
-        minutes = max(1, runtime.policy.edit_window_seconds // 60)
-        raise EditWindowClosed(f"Kommentare können nur in den ersten {minutes} Minuten geändert werden.")
-    return comment
 
 
 def _keep_version(session: Session, comment: Comment, now: datetime) -> CommentStatus:

@@ -120,3 +120,21 @@ def document_limits(spec: dict[str, Any], *, settings: Settings) -> dict[str, An
         if parameter.get("in") == "query" and parameter.get("name") == "limit":
             parameter["schema"]["maximum"] = settings.page_size_max
     return spec
+
+
+class AppealSchema(Schema):
+    note = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class StatementSchema(Schema):
+    """The statement of reasons for the author (DSA Art. 17)."""
+
+    comment_id = fields.Integer()
+    status = fields.String()
+    decided_at = fields.DateTime()
+    automated = fields.Boolean(metadata={"description": "Decided by the pipeline alone, no person involved."})
+    category = fields.String(metadata={"description": "The kind of reason, in words (German)."})
+    grounds = fields.List(fields.Dict(), metadata={"description": "Reason codes, model labels, rule ids."})
+    appeal_possible = fields.Boolean()
+    appeal_how = fields.String(allow_none=True)
+    appealed_at = fields.DateTime(allow_none=True)

@@ -14,9 +14,16 @@ from moderation.errors import problem_response
 from moderation.extensions import current_session, limiter
 from moderation.http import Blueprint, ProblemSchema
 from moderation.state import current_settings
+from moderation.submission.appeals import Statement, appeal, statement_of_reasons
 from moderation.submission.own import Change, delete_comment, edit_comment
 from moderation.submission.runtime import current_runtime
-from moderation.submission.schemas import EditSchema, SubmissionSchema, SubmittedCommentSchema
+from moderation.submission.schemas import (
+    AppealSchema,
+    EditSchema,
+    StatementSchema,
+    SubmissionSchema,
+    SubmittedCommentSchema,
+)
 from moderation.submission.service import Outcome, SubmissionInput, SubmissionResult, submit
 from moderation.submission.store import StoredComment
 from moderation.types import utcnow
@@ -110,3 +117,35 @@ def edit(body: str, comment_id: int) -> StoredComment:
 def delete(comment_id: int) -> None:
     change = Change(request.headers.get("Authorization"), utcnow())
     delete_comment(session=current_session(), runtime=current_runtime(), comment_id=comment_id, change=change)
+
+
+@bp.route("/comments/<id:comment_id>/statement", methods=["GET"])
+@bp.response(200, StatementSchema)
+@bp.alt_response(403, schema=ProblemSchema, description="Not the author.")
+@bp.doc(security=[{"editToken": []}, {"readerToken": []}])
+def read_statement(comment_id: int) -> Statement:
+    """The statement of reasons for the comment's author: what was decided, why, automated or not, how to appeal."""
+    return statement_of_reasons(
+        session=current_session(),
+        runtime=current_runtime(),
+        comment_id=comment_id,
+        authorization=request.headers.get("Authorization"),
+    )
+
+
+@bp.route("/comments/<id:comment_id>/appeal", methods=["POST"])
+@limiter.limit(lambda: current_settings().ratelimit_report, methods=["POST"])
+@bp.arguments(AppealSchema)
+@bp.response(200, StatementSchema)
+@bp.alt_response(403, schema=ProblemSchema, description="Not the author.")
+@bp.alt_response(409, schema=ProblemSchema, description="Not rejected, or already appealed.")
+@bp.doc(security=[{"editToken": []}, {"readerToken": []}])
+def post_appeal(body: dict[str, str | None], comment_id: int) -> Statement:
+    """The author appeals a rejection: the comment goes back to the queue for another moderator (once)."""
+    return appeal(
+        session=current_session(),
+        runtime=current_runtime(),
+        comment_id=comment_id,
+        authorization=request.headers.get("Authorization"),
+        note=body["note"],
+    )
