@@ -12,8 +12,10 @@ from moderation.privacy.service import Subject
 
 
 class SubjectSchema(Schema):
-    reader = fields.String(load_default=None, validate=validate.Length(min=1, max=255))
-    email = fields.String(load_default=None, validate=validate.Length(min=3, max=254))
+    """Text fields: no control characters or lone surrogates reach a query (PostgreSQL refuses NUL)."""
+
+    reader = Text(load_default=None, validate=validate.Length(min=1, max=255))
+    email = Text(load_default=None, validate=validate.Length(min=3, max=254))
 
     @validates_schema
     def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
@@ -45,9 +47,9 @@ class ErasedSchema(Schema):
 
 class HoldInSchema(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=1000))
-    article_id = fields.String(load_default=None, validate=validate.Length(min=1, max=128))
-    reader = fields.String(load_default=None, validate=validate.Length(min=1, max=255))
-    email = fields.String(load_default=None, validate=validate.Length(min=3, max=254))
+    article_id = Text(load_default=None, validate=validate.Length(min=1, max=128))
+    reader = Text(load_default=None, validate=validate.Length(min=1, max=255))
+    email = Text(load_default=None, validate=validate.Length(min=3, max=254))
 
     @validates_schema
     def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:

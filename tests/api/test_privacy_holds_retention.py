@@ -21,6 +21,7 @@ from tests.helpers import post_comment
 
 HOLDS = "/api/v1/moderation/privacy/holds"
 ERASE = "/api/v1/moderation/privacy/erase"
+EXPORT_URL = "/api/v1/moderation/privacy/export"
 
 
 def hold(client: FlaskClient, token: str, **target: str) -> Any:
@@ -120,3 +121,12 @@ def test_the_retention_command(client: FlaskClient, runner: FlaskCliRunner, sess
 def test_plain_facts_keep_codes_and_drop_text() -> None:
     details = {"status": "rejected", "reasons": [{"code": "toxicity", "message": "Text"}], "shadow": {"hits": [1]}}
     assert plain_facts(details) == {"status": "rejected", "reasons": [{"code": "toxicity"}], "pseudonymised": True}
+
+
+@pytest.mark.parametrize(
+    "target", [{"reader": "u\u0000x"}, {"email": "a\u0000@b.example"}, {"article_id": "gesperrt\u0007"}]
+)
+def test_control_characters_are_field_errors_not_queries(client: FlaskClient, token: str, target: dict) -> None:
+    """PostgreSQL refuses NUL in a string: such input must stop at the schema (found by schemathesis)."""
+    assert hold(client, token, **target).status_code == 400
+    assert client.get(EXPORT_URL, query_string=target, headers=auth(token)).status_code in (400, 404)
