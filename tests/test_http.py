@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from moderation.comments.models import Comment
 from moderation.extensions import db
 from tests.factories import ARTICLE_ID, make_article
 from tests.helpers import gunicorn_serving
+from tests.webhook_receiver import free_port
 
 ROOT = Path(__file__).parent.parent
 REDIS_URL = os.environ.get("KOMMENTARE_TEST_REDIS_URL", "")
@@ -122,12 +122,6 @@ def test_rate_limit_is_shared_between_apps_through_redis(make_limited_app: Any, 
         for app in (first, second, first)
     ]
     assert statuses == [202, 202, 429]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.slow

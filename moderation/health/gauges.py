@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentStatus
-from moderation.webhooks.models import Delivery, DeliveryStatus
+from moderation.webhooks.models import Delivery, DeliveryStatus, OutboxEvent
 
 
 def database_gauges(session: Session, now: datetime) -> str:
@@ -39,13 +39,12 @@ def database_gauges(session: Session, now: datetime) -> str:
         "# TYPE kommentare_webhook_lag_seconds gauge",
     ]
     rows = session.execute(
-        select(Delivery.endpoint_id, func.count(), func.min(Delivery.id))
+        select(Delivery.endpoint_id, func.count(), func.min(OutboxEvent.created_at))
+        .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
         .where(Delivery.status == DeliveryStatus.PENDING)
         .group_by(Delivery.endpoint_id)
     ).all()
-    for endpoint_id, backlog, first_id in rows:
-        first = session.get(Delivery, first_id)
-        created = first.event.created_at if first is not None else None
+    for endpoint_id, backlog, created in rows:  # one query, however many endpoints
         lines.append(f'kommentare_webhook_backlog{{endpoint="{endpoint_id}"}} {int(backlog)}')
         lines.append(f'kommentare_webhook_lag_seconds{{endpoint="{endpoint_id}"}} {_age(created, now)}')
     return "\n".join(lines) + "\n"

@@ -39,3 +39,9 @@ def reader_for(session: Session, claims: Claims) -> Reader:
 def identify(*, session: Session, token: str, config: SsoConfig) -> Reader:
     """The reader behind a newsroom token (``InvalidIdentity`` if it is not one)."""
     return reader_for(session, verify(token, config))
+
+
+def signed_in_reader(*, session: Session, authorization: str | None, config: SsoConfig) -> Reader | None:
+    """The reader an ``Authorization: Bearer`` header names, None without one (401 for a token that is not valid)."""
+    token = bearer_token(authorization)
+    return identify(session=session, token=token, config=config) if token is not None else None

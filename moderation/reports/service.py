@@ -26,7 +26,7 @@ from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import CommentNotFound, announce, audit_comment, get_comment
 from moderation.messages import Message, text
-from moderation.readers.service import bearer_token, identify
+from moderation.readers.service import signed_in_reader
 from moderation.readers.sso import SsoConfig
 from moderation.reports.models import Report, ReportReason, ReportResolution
 from moderation.verdicts import ReasonCode
@@ -50,8 +50,7 @@ MIN_REPORTERS_TO_HIDE = 2
 
 def reporter_of(*, session: Session, authorization: str | None, client: str, secret: str, sso: SsoConfig) -> str:
     """The reader the newsroom's token names (401 if it is not valid), else the guest at ``client``'s address."""
-    token = bearer_token(authorization)
-    reader = identify(session=session, token=token, config=sso) if token is not None else None
+    reader = signed_in_reader(session=session, authorization=authorization, config=sso)
     return f"reader:{reader.id}" if reader is not None else reporter_key(secret=secret, client=client)
 
 

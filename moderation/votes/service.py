@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import CommentNotFound
-from moderation.readers.service import bearer_token, identify
+from moderation.readers.service import signed_in_reader
 from moderation.readers.sso import SsoConfig
 from moderation.types import utcnow
 from moderation.votes.models import Vote
@@ -78,7 +78,6 @@ def cast_vote(
 ) -> Tally:
     """The vote of whoever asks: the reader the newsroom's token names (401 if it is not valid), else the guest
     at ``client``'s address."""
-    token = bearer_token(authorization)
-    reader = identify(session=session, token=token, config=sso) if token is not None else None
+    reader = signed_in_reader(session=session, authorization=authorization, config=sso)
     voter = voter_key(secret=secret, reader_id=reader.id if reader is not None else None, client=client)
     return vote(session=session, comment_id=comment_id, voter=voter, value=value)
