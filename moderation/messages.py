@@ -28,6 +28,7 @@ class Message(enum.StrEnum):
     REJECTED_COPY = "rejected_copy"
     REJECTED_COPY_OF_REJECTED = "rejected_copy_of_rejected"
     NUDGE = "nudge"
+    IMPORTED = "imported"
 
 
 _CATALOGUE: dict[str, dict[Message, str]] = {
@@ -59,6 +60,9 @@ _CATALOGUE: dict[str, dict[Message, str]] = {
         Message.NUDGE: (
             "Dieser Satz könnte gegen unsere Diskussionsregeln verstoßen ({labels}). Möchten Sie ihn umformulieren?"
         ),
+        Message.IMPORTED: (
+            "Ihr Kommentar wurde mit seinem Status aus dem früheren Kommentarsystem übernommen ({source})."
+        ),
     },
     "en": {
         Message.PUBLISHED: "Your comment has been published.",
@@ -83,6 +87,7 @@ _CATALOGUE: dict[str, dict[Message, str]] = {
             "Your comment matches a post our moderators rejected and will not be published."
         ),
         Message.NUDGE: "This sentence may break our discussion rules ({labels}). Would you like to rephrase it?",
+        Message.IMPORTED: "Your comment was carried over with its status from the previous comment system ({source}).",
     },
 }
 

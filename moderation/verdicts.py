@@ -32,6 +32,8 @@ class ReasonCode(enum.StrEnum):
     APPEALED = "appealed"
     #: A trusted reader's comment that a low-confidence model score alone would have held: published, flagged.
     TRUSTED_READER = "trusted_reader"
+    #: Taken over with its status from an archive (Disqus, WordPress, another Kommentare); not judged here.
+    IMPORTED = "imported"
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
     WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"

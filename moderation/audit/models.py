@@ -47,6 +47,8 @@ class AuditAction(enum.StrEnum):
     PRIVACY_HOLD_PLACED = "privacy.hold_placed"
     PRIVACY_HOLD_LIFTED = "privacy.hold_lifted"
     PRIVACY_RETENTION = "privacy.retention"
+    ARCHIVE_IMPORTED = "archive.imported"
+    ARCHIVE_EXPORTED = "archive.exported"
     WATCHWORD_ADDED = "watchword.added"
     WATCHWORD_CHANGED = "watchword.changed"
     WATCHWORD_REMOVED = "watchword.removed"

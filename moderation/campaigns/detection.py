@@ -110,16 +110,24 @@ class Screening:
 SKIPPED = Screening(account="", account_new=False, text=None, links=(), signals=(), index=False)
 
 
+def describe(*, session: Session, config: CampaignConfig, posting: Posting, now: datetime) -> Screening:
+    """What the index stores for a posting made at ``now`` (its account, whether that was new then, the text's
+    fingerprint and links), with no signal evaluated: ``screen`` adds the signals, and an imported comment, which
+    is history rather than a submission to judge, is indexed with this alone."""
+    account = account_key(secret=config.secret, email=posting.email, author_name=posting.author_name)
+    first_seen = session.connection().scalar(_FIRST_SEEN, {"account": account})
+    account_new = first_seen is None or first_seen >= now - config.window
+    text = fingerprint(posting.body, min_length=config.min_length)
+    return Screening(account, account_new, text, tuple(find_links(posting.body)), ())
+
+
 def screen(*, session: Session, config: CampaignConfig, posting: Posting, now: datetime) -> Screening:
     """Fingerprint the submission and evaluate every signal against the index."""
     if not config.enabled:
         return SKIPPED
     connection = session.connection()  # Core statements: no ORM overhead on the submission path
-    account = account_key(secret=config.secret, email=posting.email, author_name=posting.author_name)
-    first_seen = connection.scalar(_FIRST_SEEN, {"account": account})
-    account_new = first_seen is None or first_seen >= now - config.window
-    text = fingerprint(posting.body, min_length=config.min_length)
-    links = tuple(find_links(posting.body))
+    described = describe(session=session, config=config, posting=posting, now=now)
+    account, account_new, text, links = described.account, described.account_new, described.text, described.links
     serialize(connection, [*(text.keys if text else ()), *(url_key(link.url) for link in links)])
     since = now - max(config.window, config.rejected_window)
     copies = near_copies(session, text, similarity=config.similarity, since=since, limit=config.max_candidates)

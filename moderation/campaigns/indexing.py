@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
-from moderation.campaigns.detection import SKIPPED, CampaignConfig, Posting, Screening, Signal, screen
+from moderation.campaigns.detection import SKIPPED, CampaignConfig, Posting, Screening, Signal, describe, screen
 from moderation.campaigns.models import BandBucket, Campaign, CampaignKind, CampaignStatus, Fingerprint, PushedUrl
 from moderation.campaigns.urls import url_key
 from moderation.comments.models import Comment
@@ -54,6 +54,23 @@ def record_screening(*, session: Session, comment: Comment, screening: Screening
         return True
     except Exception:
         log.exception("campaign indexing failed; holding the comment")
+        return False
+
+
+def index_comment(*, session: Session, config: CampaignConfig, comment: Comment, account: str | None) -> bool:
+    """Index a comment stored without being screened (an imported archive), as it was when it was posted, so later
+    submissions copying it are caught; no signal is evaluated for it and it joins no campaign. ``account`` is what
+    screening keys the author on (the e-mail address, or ``sso:<sub>`` for a signed-in reader). False if that
+    failed (only this comment's savepoint is undone)."""
+    if not config.enabled or not comment.body:
+        return True
+    posting = Posting(article_id=comment.article_id, body=comment.body, author_name=comment.author_name, email=account)
+    try:
+        with session.begin_nested():
+            _index(session, comment, describe(session=session, config=config, posting=posting, now=comment.created_at))
+        return True
+    except Exception:
+        log.exception("campaign indexing of an imported comment failed")
         return False
 
 

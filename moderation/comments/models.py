@@ -23,6 +23,15 @@ class CommentStatus(enum.StrEnum):
     DELETED = "deleted"
 
 
+class ImportSource(enum.StrEnum):
+    """The system an imported comment came from (``archives``); with its id there, what makes re-runs no-ops."""
+
+    DISQUS = "disqus"
+    WORDPRESS = "wordpress"
+    #: Another Kommentare installation's (or this one's own) JSON export.
+    KOMMENTARE = "kommentare"
+
+
 class Comment(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "comments"
     __table_args__ = (
@@ -33,6 +42,7 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_comments_open_reports", "open_reports", "status"),
         Index("ix_comments_claimed_until", "claimed_until"),
         Index("ix_comments_article_rank", "article_id", "rank", "id"),
+        Index("ix_comments_import", "import_source", "import_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -90,6 +100,9 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     up: Mapped[int] = mapped_column(default=0, server_default="0")
     down: Mapped[int] = mapped_column(default=0, server_default="0")
     rank: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Where an imported comment came from and its id there (``archives``); both None for comments posted here.
+    import_source: Mapped[ImportSource | None] = mapped_column(enum_column(ImportSource))
+    import_key: Mapped[str | None] = mapped_column(String(255))
 
     article: Mapped[Article] = relationship()
 

@@ -41,6 +41,7 @@ CATEGORIES: dict[str, str] = {
     ReasonCode.REJECTION_RATE: "Vorabprüfung nach mehreren abgelehnten Beiträgen",
     ReasonCode.SURGE: "Vorabprüfung neuer Konten während eines Ansturms",
     ReasonCode.APPEALED: "Einspruch der Autorin oder des Autors",
+    ReasonCode.IMPORTED: "Entscheidung im früheren Kommentarsystem (übernommen)",
 }
 APPEAL_HOW = "Einspruch mit POST /api/v1/comments/{id}/appeal (optional mit einer Begründung, einmal je Kommentar)."
 
