@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from moderation import state
 from moderation.admin.views import bp as admin_bp
+from moderation.archives.cli import cli as archives_cli
 from moderation.articles.views import bp as articles_bp
 from moderation.audit.views import bp as audit_bp
 from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH, READER_AUTH
@@ -71,7 +72,16 @@ API_BLUEPRINTS = (
     watchwords_bp,
     privacy_bp,
 )
-CLI_GROUPS = (moderators_cli, webhooks_cli, demo_cli, models_cli, rules_cli, watchwords_cli, privacy_cli)
+CLI_GROUPS = (
+    moderators_cli,
+    webhooks_cli,
+    demo_cli,
+    models_cli,
+    rules_cli,
+    watchwords_cli,
+    privacy_cli,
+    archives_cli,
+)
 
 
 def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Scorer | None = None) -> Flask:

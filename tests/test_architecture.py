@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"campaigns"}),
     frozenset({"bans"}),
     frozenset({"submission"}),
-    frozenset({"health", "admin", "privacy"}),
+    frozenset({"health", "admin", "privacy", "archives"}),
 )
 
 
