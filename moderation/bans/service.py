@@ -7,8 +7,10 @@ same transaction, each through the queue's own decision (audited and announced p
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +27,8 @@ from moderation.errors import Forbidden, InvalidInput, NotFound
 from moderation.queue.service import Decision, DecisionAction, apply_decision
 from moderation.readers.models import Reader
 from moderation.types import utcnow
+from moderation.webhooks.events import emit, subscriptions
+from moderation.webhooks.models import EventType
 
 
 class Banned(Forbidden):
@@ -42,6 +46,13 @@ class BanNotFound(NotFound):
     title = "No active ban"
 
 
+class BanKind(enum.StrEnum):
+    """A ban lasts until lifted; a suspension ends by itself at ``until``."""
+
+    BAN = "ban"
+    SUSPENSION = "suspension"
+
+
 @dataclass(frozen=True)
 class BanInput:
     reason: str
@@ -50,8 +61,11 @@ class BanInput:
     reject_pending: bool = False
 
 
+READER_PREFIX = "reader:"
+
+
 def reader_subject(reader_id: int) -> str:
-    return f"reader:{reader_id}"
+    return f"{READER_PREFIX}{reader_id}"
 
 
 def guest_subject(*, secret: str, email: str | None, author_name: str) -> str:
@@ -103,14 +117,14 @@ def ban_author_of(*, session: Session, comment_id: int, ban_input: BanInput, mod
     """Ban whoever wrote ``comment_id``: the reader behind it, else the guest's account."""
     comment = get_comment(session, comment_id)
     if comment.reader_id is not None:
-        return _ban(
-            session, reader_subject(comment.reader_id), ban_input, moderator, Comment.reader_id == comment.reader_id
-        )
+        theirs = Comment.reader_id == comment.reader_id
+        return _ban(session, reader_subject(comment.reader_id), ban_input, moderator, theirs, comment_id=comment.id)
     subject = guest_subject(secret=secret, email=comment.email, author_name=comment.author_name)
     same_account = Comment.id.in_(
         select(Fingerprint.comment_id).where(Fingerprint.account_key == subject.removeprefix("guest:"))
     )
-    return _ban(session, subject, ban_input, moderator, or_(Comment.id == comment.id, same_account))
+    theirs = or_(Comment.id == comment.id, same_account)
+    return _ban(session, subject, ban_input, moderator, theirs, comment_id=comment.id)
 
 
 def lift_reader_ban(*, session: Session, reader: str, moderator: str) -> None:
@@ -127,6 +141,9 @@ def lift_reader_ban(*, session: Session, reader: str, moderator: str) -> None:
         action=AuditAction.BAN_LIFTED,
         details={"subject": bans[0].subject, "bans": [b.id for b in bans]},
     )
+    endpoints = subscriptions(session)
+    for ban in bans:
+        emit(session, event_types=(EventType.BAN_LIFTED,), data={"ban": ban_payload(ban)}, endpoints=endpoints)
     session.commit()
 
 
@@ -137,7 +154,15 @@ def list_bans(*, session: Session) -> list[Ban]:
     ]
 
 
-def _ban(session: Session, subject: str, ban_input: BanInput, moderator: str, theirs: object) -> Ban:
+def _ban(
+    session: Session,
+    subject: str,
+    ban_input: BanInput,
+    moderator: str,
+    theirs: object,
+    *,
+    comment_id: int | None = None,
+) -> Ban:
     now = utcnow()
     if ban_input.until is not None and ban_input.until <= now:
         raise InvalidInput("A suspension must end in the future.", errors={"until": ["Must be in the future."]})
@@ -152,8 +177,27 @@ def _ban(session: Session, subject: str, ban_input: BanInput, moderator: str, th
         action=AuditAction.BAN_CREATED,
         details={**details, "reason": ban.reason, "rejected": rejected},
     )
+    data = {"ban": ban_payload(ban), "comment_id": comment_id, "rejected_comment_ids": rejected}
+    emit(session, event_types=(EventType.BAN_CREATED,), data=data)
     session.commit()
     return ban
+
+
+def ban_payload(ban: Ban) -> dict[str, Any]:
+    """What webhook receivers learn about a ban: a reader by their internal id, a guest not at all (their subject
+    is a keyed hash of e-mail address or name, personal data that never leaves through a webhook)."""
+    reader = ban.subject.startswith(READER_PREFIX)
+    return {
+        "id": ban.id,
+        "reader_id": int(ban.subject.removeprefix(READER_PREFIX)) if reader else None,
+        "kind": (BanKind.BAN if ban.until is None else BanKind.SUSPENSION).value,
+        "reason": ban.reason,
+        "until": ban.until.isoformat() if ban.until else None,
+        "created_by": ban.created_by,
+        "created_at": ban.created_at.isoformat(),
+        "lifted_at": ban.lifted_at.isoformat() if ban.lifted_at else None,
+        "lifted_by": ban.lifted_by,
+    }
 
 
 def _reject_pending(session: Session, ban: Ban, theirs: object, moderator: str) -> list[int]:

@@ -9,6 +9,7 @@ and never published unchecked.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
@@ -18,10 +19,13 @@ from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
 from moderation.campaigns.detection import SKIPPED, CampaignConfig, Posting, Screening, Signal, describe, screen
+from moderation.campaigns.events import campaign_payload
 from moderation.campaigns.models import BandBucket, Campaign, CampaignKind, CampaignStatus, Fingerprint, PushedUrl
 from moderation.campaigns.urls import url_key
 from moderation.comments.models import Comment
 from moderation.types import utcnow
+from moderation.webhooks.events import Subscription, emit
+from moderation.webhooks.models import EventType
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +46,18 @@ def screen_submission(*, session: Session, config: CampaignConfig, posting: Post
         return None
 
 
-def record_screening(*, session: Session, comment: Comment, screening: Screening) -> bool:
-    """Index the stored comment and put it (with the earlier members) into its campaign; False if that failed."""
+def record_screening(
+    *, session: Session, comment: Comment, screening: Screening, endpoints: Sequence[Subscription] | None = None
+) -> bool:
+    """Index the stored comment and put it (with the earlier members) into its campaign; False if that failed.
+    ``endpoints`` (read before the write lock) receive ``campaign.detected`` when a new campaign begins."""
     if not screening.index:
         return True
     try:
         with session.begin_nested():
             _index(session, comment, screening)
             if screening.signals:
-                _join_campaign(session, comment, screening.signals[0])
+                _join_campaign(session, comment, screening.signals[0], endpoints)
         return True
     except Exception:
         log.exception("campaign indexing failed; holding the comment")
@@ -99,7 +106,9 @@ def _index(session: Session, comment: Comment, screening: Screening) -> None:
 _FAMILY = {CampaignKind.REJECTED_COPY: CampaignKind.COPY_PASTE}
 
 
-def _join_campaign(session: Session, comment: Comment, signal: Signal) -> None:
+def _join_campaign(
+    session: Session, comment: Comment, signal: Signal, endpoints: Sequence[Subscription] | None
+) -> None:
     """The campaign of the same family most earlier members are in, or a new one; members without a campaign join.
 
     Members keep their status: moderators decide on the whole campaign at once.
@@ -117,19 +126,30 @@ def _join_campaign(session: Session, comment: Comment, signal: Signal) -> None:
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    _count_members(session, campaign, comment, added=int(added.rowcount))  # type: ignore[attr-defined]
+    earlier = int(added.rowcount)  # type: ignore[attr-defined]
+    _count_members(session, campaign, comment, added=earlier)
     campaign.status = CampaignStatus.OPEN  # a new member has no moderator decision yet
+    _record_join(session, campaign, comment, signal, added=earlier, new=existing is None)
+    if existing is None:
+        data = {"campaign": campaign_payload(campaign), "comment_id": comment.id, "rule_id": signal.hit.rule_id}
+        emit(session, event_types=(EventType.CAMPAIGN_DETECTED,), data=data, endpoints=endpoints)
+
+
+def _record_join(
+    session: Session, campaign: Campaign, comment: Comment, signal: Signal, *, added: int, new: bool
+) -> None:
+    """The audit entry: a campaign detected, or one that grew by this comment (and ``added`` earlier ones)."""
     record_action(
         session,
         actor=Actor.PIPELINE,
-        action=AuditAction.CAMPAIGN_DETECTED if existing is None else AuditAction.CAMPAIGN_GROWN,
+        action=AuditAction.CAMPAIGN_DETECTED if new else AuditAction.CAMPAIGN_GROWN,
         article_id=comment.article_id,
         comment_id=comment.id,
         details={
             "campaign_id": campaign.id,
             "kind": campaign.kind.value,
             "rule_id": signal.hit.rule_id,
-            "earlier_members_added": int(added.rowcount),  # type: ignore[attr-defined]
+            "earlier_members_added": added,
         },
     )
 

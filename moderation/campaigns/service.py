@@ -7,7 +7,6 @@ Detection and membership happen at submission time (``indexing.py``); here comme
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,12 +14,15 @@ from sqlalchemy.orm import Session
 from moderation.actors import moderator_actor
 from moderation.audit.models import AuditAction
 from moderation.audit.service import record_action
+from moderation.campaigns.events import campaign_payload
 from moderation.campaigns.models import Campaign, CampaignStatus
 from moderation.comments.models import Comment, CommentStatus
 from moderation.errors import NotFound
 from moderation.pagination import Order, Page, fetch_page
 from moderation.queue.service import Decision, DecisionAction, apply_decision
 from moderation.types import utcnow
+from moderation.webhooks.events import emit
+from moderation.webhooks.models import EventType
 
 #: Newest first; the cursor carries the last campaign's id.
 NEWEST_FIRST = Order("campaigns", (Campaign.id,), descending=True)
@@ -116,14 +118,17 @@ def decide_campaign(*, session: Session, campaign_id: int, decision: Decision, m
     campaign.status = CampaignStatus.APPROVED if approved else CampaignStatus.REJECTED
     campaign.decided_at = campaign.updated_at = utcnow()
     campaign.decided_by = moderator_name
-    details = {"reason": decision.reason, "comments": len(comments), "changed": changed}
-    _audit_decision(session, campaign, moderator_name, details)
+    _record_decision(session, campaign, decision, moderator_name, comments=len(comments), changed=changed)
     session.commit()
     return campaign_detail(session=session, campaign_id=campaign.id)
 
 
-def _audit_decision(session: Session, campaign: Campaign, moderator_name: str, details: dict[str, Any]) -> None:
-    """The campaign-level entry (the comments have their own): who decided what, for how many, and why."""
+def _record_decision(
+    session: Session, campaign: Campaign, decision: Decision, moderator_name: str, *, comments: int, changed: int
+) -> None:
+    """The campaign-level audit entry and ``campaign.decided`` (the comments have their own): who decided what,
+    for how many, and why."""
+    details = {"reason": decision.reason, "comments": comments, "changed": changed}
     record_action(
         session,
         actor=moderator_actor(moderator_name),
@@ -133,3 +138,6 @@ def _audit_decision(session: Session, campaign: Campaign, moderator_name: str, d
         article_id=campaign.article_id,
         details={"campaign_id": campaign.id, "kind": campaign.kind.value, **details},
     )
+    outcome = {"action": decision.action.value, "reason": decision.reason, "moderator": moderator_name}
+    data = {"campaign": campaign_payload(campaign), "decision": outcome, "comments": comments, "changed": changed}
+    emit(session, event_types=(EventType.CAMPAIGN_DECIDED,), data=data)

@@ -166,7 +166,9 @@ def store(
     """The write phase, kept short (everything is decided before it); the caller holds the write lock and commits."""
     session.add(comment)
     session.flush()
-    if screening is not None and not record_screening(session=session, comment=comment, screening=screening):
+    if screening is not None and not record_screening(
+        session=session, comment=comment, screening=screening, endpoints=endpoints
+    ):
         apply_campaign_hits(comment, verdict, screening, failed=True)
     _audit_created(session, comment, verdict)
     events = (EventType.CREATED, EVENT_FOR_STATUS[comment.status])

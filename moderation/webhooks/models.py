@@ -18,6 +18,8 @@ from moderation.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 
 class EventType(enum.StrEnum):
+    """Every event a webhook can subscribe to; ``docs/webhooks/events.schema.json`` documents each one's payload."""
+
     CREATED = "comment.created"
     PUBLISHED = "comment.published"
     HELD = "comment.held"
@@ -26,6 +28,11 @@ class EventType(enum.StrEnum):
     MODERATED = "comment.moderated"
     EDITED = "comment.edited"
     DELETED = "comment.deleted"
+    VOTED = "comment.voted"
+    BAN_CREATED = "ban.created"
+    BAN_LIFTED = "ban.lifted"
+    CAMPAIGN_DETECTED = "campaign.detected"
+    CAMPAIGN_DECIDED = "campaign.decided"
 
 
 class DisabledReason(enum.StrEnum):

@@ -22,7 +22,13 @@ class EndpointInSchema(Schema):
         metadata={"format": "uri", "pattern": r"^https?://[^\s/?#@]+"},
     )
     event_types = fields.List(
-        fields.String(validate=validate.OneOf(EVENT_NAMES)), required=True, validate=validate.Length(min=1)
+        fields.String(validate=validate.OneOf(EVENT_NAMES)),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The types to receive, each by name (there is no wildcard). Every type's body is "
+            "documented as JSON Schema in docs/webhooks/events.schema.json."
+        },
     )
     secret = fields.String(load_default=None, metadata={"description": "whsec_<base64>; generated if omitted."})
     description = Text(load_default=None, validate=validate.Length(max=500))

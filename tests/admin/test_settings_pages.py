@@ -3,6 +3,7 @@ goes through the feature's use case (validated, audited with the person's name),
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from moderation.audit.models import AuditAction, AuditEntry
 from moderation.auth import Role
 from moderation.comments.models import Comment
 from moderation.filters.ruleset import DEFAULT_RULESET
-from moderation.webhooks.models import WebhookEndpoint
+from moderation.webhooks.models import EventType, WebhookEndpoint
 from tests.admin.helpers import log_in, make_person, page_csrf
 from tests.admin.test_queue_pages import XSS
 from tests.campaigns.helpers import TEMPLATE
@@ -217,6 +218,16 @@ def test_a_webhook_made_on_the_page_shows_its_secret_once_and_can_be_disabled(
     assert session.get(WebhookEndpoint, endpoint.id).active is False
     refused = chefin.post("/admin/webhooks", data={**form, "url": "http://10.0.0.1/x"}, headers=JSON)
     assert refused.status_code == 400 and "url" in refused.json["errors"]
+
+
+def test_the_webhooks_page_offers_every_event_type(chefin: FlaskClient, session: Any) -> None:
+    page_ = chefin.get("/admin/webhooks").get_data(as_text=True)
+    offered = re.findall(r'name="event_types" value="([^"]+)"', page_)
+    assert offered == [e.value for e in EventType]
+    wanted = ["comment.voted", "ban.created", "ban.lifted", "campaign.detected", "campaign.decided"]
+    form = {"csrf_token": page_csrf(chefin, "/admin/webhooks"), "url": "http://127.0.0.1:9/hook", "event_types": wanted}
+    chefin.post("/admin/webhooks", data=form)
+    assert session.scalars(select(WebhookEndpoint.event_types)).one() == sorted(wanted)
 
 
 def test_the_model_page_shows_the_model_and_its_agreement_with_moderators(chefin: FlaskClient) -> None:
