@@ -32,6 +32,9 @@ from moderation.http import IdConverter, id_converter_schema, require_json_body,
 from moderation.logs import configure_logging, init_request_logging
 from moderation.moderators.cli import cli as moderators_cli
 from moderation.moderators.service import authenticate
+from moderation.notifications import config as notifications_config
+from moderation.notifications.cli import cli as notifications_cli
+from moderation.notifications.views import bp as notifications_bp
 from moderation.privacy.cli import cli as privacy_cli
 from moderation.privacy.views import bp as privacy_bp
 from moderation.queue.views import bp as queue_bp
@@ -40,6 +43,7 @@ from moderation.readers import runtime as readers_runtime
 from moderation.reports.views import bp as reports_bp
 from moderation.settings import Settings
 from moderation.submission import runtime as submission_runtime
+from moderation.submission.appeal_page import bp as appeal_page_bp
 from moderation.submission.cli import rescore as rescore_command
 from moderation.submission.schemas import document_limits
 from moderation.submission.views import bp as submission_bp
@@ -81,6 +85,7 @@ CLI_GROUPS = (
     watchwords_cli,
     privacy_cli,
     archives_cli,
+    notifications_cli,
 )
 
 
@@ -115,6 +120,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     app.register_blueprint(demo_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(appeal_page_bp)
     register_error_handlers(app, rollback=db.session.rollback)
     init_request_logging(app)
     app.before_request(_api_requires_json)
@@ -165,6 +172,8 @@ def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> Non
     start-up. No model is loaded here.
     """
     app.extensions[AUTHENTICATOR_KEY] = authenticate
+    mail = notifications_config.MailConfig.from_settings(settings)
+    notifications_config.init_app(app, mail)
     scorer = scorer or toxicity_runtime.configured_scorer(settings)
     thresholds = toxicity_runtime.base_thresholds(settings, scorer)
     state.init_app(app, settings, thresholds=thresholds)
@@ -174,7 +183,7 @@ def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> Non
     sso = readers_runtime.sso_config(settings)
     readers_runtime.init_app(app, sso)
     runtime = submission_runtime.build_runtime(
-        settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists, sso=sso
+        settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists, sso=sso, mail=mail
     )
     submission_runtime.init_app(app, runtime)
 

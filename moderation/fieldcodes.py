@@ -39,6 +39,8 @@ class FieldCode(enum.StrEnum):
     OTHER_ARTICLE = "other_article"
     INVALID_CURSOR = "invalid_cursor"
     NOT_IN_FUTURE = "not_in_future"
+    NEEDS_EMAIL = "needs_email"
+    MAIL_OFF = "mail_off"
     INVALID = "invalid"
 
 
@@ -56,6 +58,8 @@ _OWN: tuple[tuple[str, FieldCode], ...] = (
     ("Comment belongs to another article.", FieldCode.OTHER_ARTICLE),
     ("Invalid cursor", FieldCode.INVALID_CURSOR),
     ("Must be in the future.", FieldCode.NOT_IN_FUTURE),
+    ("Needs an e-mail address.", FieldCode.NEEDS_EMAIL),
+    ("E-mail notifications are not set up on this site.", FieldCode.MAIL_OFF),
     ("Must not be before", FieldCode.OUT_OF_RANGE),
     ("1-128 characters", FieldCode.INVALID_FORMAT),
 )

@@ -39,6 +39,12 @@ WEBHOOK_ATTEMPTS = Counter(
     "kommentare_webhook_attempts_total", "Delivery attempts by endpoint and result.", ["endpoint", "result"]
 )
 CAMPAIGN_SIGNALS = Counter("kommentare_campaign_signals_total", "Campaign signals that fired, by kind.", ["kind"])
+MODEL_BATCH_SIZE = Histogram(
+    "kommentare_model_batch_size",
+    "Texts per forward pass of the toxicity micro-batcher.",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)
+MAILS = Counter("kommentare_mails_total", "Mails handled by the mail worker, by kind and outcome.", ["kind", "outcome"])
 
 
 def observe_request(*, route: str, method: str, status: int, seconds: float) -> None:

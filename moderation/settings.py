@@ -164,6 +164,30 @@ class Settings:
     retention_campaign_index_days: int = 90
     #: ... and audit details reduced to plain facts (statuses, reason codes, ids, counts).
     retention_audit_details_days: int = 365
+    # E-mail notifications (README "Operations"). No SMTP host: no mail at all (nothing is queued or offered).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    #: ``starttls`` (submission port 587), ``tls`` (implicit TLS, port 465) or ``none`` (a relay on localhost).
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_timeout_seconds: float = 10.0
+    #: The sender of every mail (``Name <address>``).
+    mail_from: str = "Kommentare <kommentare@localhost>"
+    #: A mail that failed this many times (network, 4xx from the server) is given up; a 5xx refusal at once.
+    mail_max_attempts: int = 8
+    mail_poll_seconds: float = 5.0
+    #: Tell authors who gave an address when a moderator rejected (with the statement of reasons) or published
+    #: their held comment.
+    mail_decision_notices: bool = True
+    #: The moderators' digest goes to these addresses (comma-separated; none: no digest) ...
+    mail_digest_to: tuple[str, ...] = ()
+    #: ... when the oldest pending comment has waited this many minutes ...
+    mail_digest_after_minutes: int = 30
+    #: ... at most once in this many minutes.
+    mail_digest_every_minutes: int = 60
+    #: Sent and given-up mails are deleted this many days later, opt-ins never confirmed too (0 keeps them).
+    mail_retention_days: int = 7
     # Rate limits (Flask-Limiter syntax); storage is memory:// for one process, redis://host:6379 for several.
     #: ``auto``: a SQLite file in the instance folder that every worker process of the host shares; several hosts
     #: share limits through ``redis://host:6379``; ``memory://`` counts per process (one-process set-ups only).

@@ -21,7 +21,12 @@ import click
 from flask.cli import ScriptInfo
 
 #: The jobs `flask worker` runs: one child process each.
-JOBS: tuple[tuple[str, ...], ...] = (("webhooks", "worker"), ("models", "rescore"), ("privacy", "retention", "--watch"))
+JOBS: tuple[tuple[str, ...], ...] = (
+    ("webhooks", "worker"),
+    ("models", "rescore"),
+    ("privacy", "retention", "--watch"),
+    ("notifications", "send"),
+)
 #: How long a child may take to finish its round after SIGTERM before it is killed.
 GRACE_SECONDS = 30.0
 

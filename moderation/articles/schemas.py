@@ -63,8 +63,15 @@ class ArticleOutSchema(Schema):
         "_surge_until",
         metadata={"type": "string", "format": "date-time", "nullable": True, "description": "While in surge mode."},
     )
+    notifications = fields.Method(
+        "_notifications",
+        metadata={"type": "boolean", "description": "The site sends mail: readers may ask to hear of replies."},
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+    def _notifications(self, article: Article) -> bool:  # noqa: ARG002 (a site setting, the same for every story)
+        return bool(current_settings().smtp_host)
 
     def _guests(self, article: Article) -> str:
         return article.guest_mode(GuestMode(current_settings().guests)).value

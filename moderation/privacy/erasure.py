@@ -25,6 +25,7 @@ from moderation.bans.models import Ban
 from moderation.campaigns.accounts import account_key
 from moderation.campaigns.models import Fingerprint, PushedUrl
 from moderation.comments.models import Comment, CommentStatus, CommentVersion
+from moderation.notifications.models import MailRecipient
 from moderation.privacy.holds import refuse_if_held
 from moderation.privacy.service import NothingStored, Subject, find_subject, their_comments
 from moderation.readers.models import Reader
@@ -62,6 +63,7 @@ def erase_data(*, session: Session, subject: Subject, secret: str, actor: str) -
     votes, reports = _reader_traces(session, reader)
     bans = int(session.execute(delete(Ban).where(Ban.subject.in_(subjects))).rowcount)  # type: ignore[attr-defined]
     _index_traces(session, ids, keys)
+    _mail_traces(session, reader, comments, subject)
     for comment in comments:
         _anonymise(comment)
     _scrub_history(session, ids, subjects, secrets)
@@ -71,6 +73,13 @@ def erase_data(*, session: Session, subject: Subject, secret: str, actor: str) -
     record_action(session, actor=actor, action=AuditAction.PRIVACY_ERASED, details=erased.__dict__)
     session.commit()
     return erased
+
+
+def _mail_traces(session: Session, reader: Reader | None, comments: list[Comment], subject: Subject) -> None:
+    """Their opt-ins go, with their subscriptions and every mail queued or kept for them (foreign-key cascade)."""
+    addresses = {c.email for c in comments} | {subject.email, reader.email if reader is not None else None}
+    lowered = {address.strip().lower() for address in addresses if address}
+    session.execute(delete(MailRecipient).where(MailRecipient.email.in_(lowered)))
 
 
 def _secrets(session: Session, reader: Reader | None, comments: list[Comment], keys: set[str]) -> set[str]:

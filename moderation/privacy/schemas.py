@@ -36,6 +36,9 @@ class ExportSchema(Schema):
     comments = fields.List(fields.Dict())
     votes = fields.List(fields.Dict())
     reports = fields.List(fields.Dict())
+    mail = fields.List(
+        fields.Dict(), metadata={"description": "Each address's opt-in state, reply subscriptions and mails kept."}
+    )
 
 
 class ErasedSchema(Schema):

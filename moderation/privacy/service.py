@@ -19,6 +19,7 @@ from moderation.audit.service import record_action
 from moderation.bans.service import find_reader
 from moderation.comments.models import Comment, CommentVersion
 from moderation.errors import InvalidInput, NotFound
+from moderation.notifications.service import subscriptions_of
 from moderation.readers.models import Reader
 from moderation.reports.models import Report
 from moderation.types import utcnow
@@ -51,7 +52,12 @@ def export_data(*, session: Session, subject: Subject, actor: str) -> dict[str, 
         "votes": _votes(session, key),
         "reports": _reports(session, key),
     }
-    data = {"exported_at": utcnow().isoformat(), "reader": _reader_data(reader), **listed}
+    data = {
+        "exported_at": utcnow().isoformat(),
+        "reader": _reader_data(reader),
+        **listed,
+        "mail": _mail(session, reader, comments, subject),
+    }
     counts = {name: len(rows) for name, rows in listed.items()}
     record_action(
         session, actor=actor, action=AuditAction.PRIVACY_EXPORTED, details={"subject": _label(subject), **counts}
@@ -76,6 +82,13 @@ def their_comments(reader: Reader | None, subject: Subject) -> ColumnElement[boo
 def _label(subject: Subject) -> str:
     """The audit log names a reader by id or sub, never by e-mail address."""
     return f"reader:{subject.reader}" if subject.reader is not None else "guest (by e-mail address)"
+
+
+def _mail(session: Session, reader: Reader | None, comments: list[Comment], subject: Subject) -> list[Any]:
+    """The opt-in state and reply subscriptions of every address they gave."""
+    addresses = {c.email.strip().lower() for c in comments if c.email}
+    addresses |= {a.strip().lower() for a in (subject.email, reader.email if reader else None) if a}
+    return [found for address in sorted(addresses) if (found := subscriptions_of(session, address)) is not None]
 
 
 def _reader_data(reader: Reader | None) -> dict[str, Any] | None:

@@ -16,6 +16,8 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, audit_comment, get_comment
 from moderation.errors import Conflict, Forbidden
 from moderation.language import Language
+from moderation.notifications.config import current_mail
+from moderation.notifications.service import notify_decided
 from moderation.pagination import Order, Page, fetch_page
 from moderation.reports.models import Report, ReportResolution
 from moderation.types import utcnow
@@ -218,6 +220,7 @@ def apply_decision(
     extra = {"decision": {"action": action.value, "reason": reason, "moderator": moderator_name, **(context or {})}}
     changed = (EVENT_FOR_STATUS[after],) if before is not after else ()
     announce(session, comment=comment, event_types=(EventType.MODERATED, *changed), extra=extra)
+    notify_decided(session, comment=comment, before=before, config=current_mail())
 
 
 def _resolve_reports(session: Session, comment: Comment, resolution: ReportResolution) -> int:

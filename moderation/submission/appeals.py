@@ -13,37 +13,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import announce, audit_comment, get_comment
+from moderation.comments.statements import CATEGORIES, Statement, statement
 from moderation.errors import Conflict
-from moderation.messages import label_name
-from moderation.submission.own import require_author
+from moderation.notifications.service import address_of_token, author_address
+from moderation.submission.own import NotYourComment, require_author
 from moderation.submission.runtime import SubmissionRuntime
 from moderation.types import utcnow
 from moderation.verdicts import ReasonCode
 from moderation.webhooks.models import EventType
-
-#: Reason codes in words, as the statement names the category (German, the site's language).
-CATEGORIES: dict[str, str] = {
-    ReasonCode.TOXICITY: "Verstoß gegen die Diskussionsregeln (beleidigende oder herabwürdigende Sprache)",
-    ReasonCode.RULE: "Verstoß gegen die Diskussionsregeln (Regelwerk der Redaktion)",
-    ReasonCode.CAMPAIGN: "Koordinierte Kampagne (gleiche Beiträge aus vielen Konten)",
-    ReasonCode.READER_REPORTS: "Meldungen von Leserinnen und Lesern",
-    ReasonCode.PREMODERATED: "Vorabprüfung des Artikels",
-    ReasonCode.GUEST_PREMODERATED: "Vorabprüfung von Beiträgen ohne Anmeldung",
-    ReasonCode.NEW_READER: "Vorabprüfung neuer Konten",
-    ReasonCode.REJECTION_RATE: "Vorabprüfung nach mehreren abgelehnten Beiträgen",
-    ReasonCode.SURGE: "Vorabprüfung neuer Konten während eines Ansturms",
-    ReasonCode.APPEALED: "Einspruch der Autorin oder des Autors",
-    ReasonCode.IMPORTED: "Entscheidung im früheren Kommentarsystem (übernommen)",
-}
-APPEAL_HOW = "Einspruch mit POST /api/v1/comments/{id}/appeal (optional mit einer Begründung, einmal je Kommentar)."
 
 
 class AlreadyAppealed(Conflict):
@@ -56,53 +39,13 @@ class NotAppealable(Conflict):
     title = "Nothing to appeal"
 
 
-@dataclass(frozen=True)
-class Statement:
-    comment_id: int
-    status: str
-    decided_at: datetime
-    automated: bool
-    category: str
-    grounds: list[dict[str, Any]]
-    appeal_possible: bool
-    appeal_how: str | None
-    appealed_at: datetime | None = None
-
-
 def statement_of_reasons(
     *, session: Session, runtime: SubmissionRuntime, comment_id: int, authorization: str | None
 ) -> Statement:
     comment = get_comment(session, comment_id)
     require_author(session, runtime, comment, authorization)
     session.rollback()  # reads only
-    return _statement(comment)
-
-
-def _statement(comment: Comment) -> Statement:
-    codes = [str(reason.get("code")) for reason in comment.reasons]
-    human = comment.moderated_by is not None
-    category = (
-        "Entscheidung der Moderation nach den Diskussionsregeln"
-        if human and comment.status is CommentStatus.REJECTED
-        else next((CATEGORIES[c] for c in codes if c in CATEGORIES), "Keine Beanstandung")
-    )
-    grounds = [
-        {k: v for k, v in {"code": r.get("code"), "label": r.get("label"), "rule_id": r.get("rule_id")}.items() if v}
-        | ({"label_name": label_name(str(r["label"]))} if r.get("label") else {})
-        for r in comment.reasons
-    ]
-    can_appeal = comment.status is CommentStatus.REJECTED and comment.appealed_at is None
-    return Statement(
-        comment_id=comment.id,
-        status=comment.status.value,
-        decided_at=comment.moderated_at or comment.created_at,
-        automated=not human,
-        category=category,
-        grounds=grounds,
-        appeal_possible=can_appeal,
-        appeal_how=APPEAL_HOW.format(id=comment.id) if can_appeal else None,
-        appealed_at=comment.appealed_at,
-    )
+    return statement(comment)
 
 
 def appeal(
@@ -116,6 +59,39 @@ def appeal(
     """Back to the queue for another moderator; audited and announced (``comment.held``); commits."""
     comment = get_comment(session, comment_id)
     require_author(session, runtime, comment, authorization)
+    return _appeal(session, comment, note)
+
+
+@dataclass(frozen=True)
+class MailedStatement:
+    statement: Statement
+    #: The language of the mail the link came in, for the page.
+    language: str
+
+
+def mailed_statement(*, session: Session, token: str, comment_id: int) -> MailedStatement:
+    """The statement for the link in a decision notice: the mail's token stands for the author's address."""
+    comment, language = _mailed_comment(session, token, comment_id)
+    told = MailedStatement(statement(comment, language), language)
+    session.rollback()  # reads only
+    return told
+
+
+def appeal_by_mail(*, session: Session, token: str, comment_id: int, note: str | None) -> MailedStatement:
+    """The appeal from the decision notice's link (the reader has neither an edit token nor a login there)."""
+    comment, language = _mailed_comment(session, token, comment_id)
+    return MailedStatement(_appeal(session, comment, note), language)
+
+
+def _mailed_comment(session: Session, token: str, comment_id: int) -> tuple[Comment, str]:
+    comment = get_comment(session, comment_id)
+    address, language = address_of_token(session=session, token=token)
+    if address != author_address(session, comment):
+        raise NotYourComment("Dieser Link gehört zu einem anderen Kommentar.")
+    return comment, language
+
+
+def _appeal(session: Session, comment: Comment, note: str | None) -> Statement:
     if comment.appealed_at is not None:
         raise AlreadyAppealed("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt.")
     if comment.status is not CommentStatus.REJECTED:
@@ -124,7 +100,7 @@ def appeal(
     comment.appealed_at, comment.appeal_note, comment.appeal_excluded = now, note, comment.moderated_by
     comment.status = CommentStatus.PENDING
     comment.reasons = [
-        {"code": ReasonCode.APPEALED.value, "message": CATEGORIES[ReasonCode.APPEALED]},
+        {"code": ReasonCode.APPEALED.value, "message": CATEGORIES["de"][ReasonCode.APPEALED]},
         *comment.reasons,
     ]
     audit_comment(
@@ -136,4 +112,4 @@ def appeal(
     )
     announce(session, comment=comment, event_types=(EventType.HELD,))
     session.commit()
-    return dataclasses.replace(_statement(comment), appeal_possible=False, appeal_how=None)
+    return dataclasses.replace(statement(comment), appeal_possible=False, appeal_how=None)

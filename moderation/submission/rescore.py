@@ -11,6 +11,7 @@ from moderation.actors import Actor
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
+from moderation.notifications.service import notify_published
 from moderation.submission.runtime import SubmissionRuntime, wordlist_for
 from moderation.submission.trust import with_standing
 from moderation.thresholds import merge
@@ -73,6 +74,7 @@ def rescore_held(*, session: Session, runtime: SubmissionRuntime, limit: int = 5
         )
         if comment.status is not before:
             announce(session, comment=comment, event_types=(EVENT_FOR_STATUS[comment.status],))
+            notify_published(session, comment=comment, config=runtime.mail)
         session.commit()
         rescored, changed = rescored + 1, changed + (comment.status is not before)
     return RescoreRound(rescored, changed, waiting=False)

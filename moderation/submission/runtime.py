@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from moderation.filters.rules import load_ruleset
+from moderation.notifications.config import MailConfig
 from moderation.readers.sso import SsoConfig
 from moderation.settings import Settings
 from moderation.submission.pipeline import ModerationPipeline, WordlistPort
@@ -37,6 +38,8 @@ class SubmissionRuntime:
     wordlists: WordlistCache | None = None
     #: How readers' tokens from the newsroom's login are checked (disabled: guests only).
     sso: SsoConfig = field(default_factory=SsoConfig)
+    #: E-mail notifications (reply opt-ins are queued in the submission's transaction).
+    mail: MailConfig = field(default_factory=lambda: MailConfig.from_settings(Settings()))
 
 
 class UnavailableWordlist:
@@ -67,6 +70,7 @@ def build_runtime(
     thresholds: Thresholds,
     wordlists: WordlistCache | None = None,
     sso: SsoConfig | None = None,
+    mail: MailConfig | None = None,
 ) -> SubmissionRuntime:
     """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``), the policy and the
     watched words (the app's cache, see ``watchwords.runtime``)."""
@@ -89,6 +93,7 @@ def build_runtime(
         policy=SubmissionPolicy.from_settings(settings, thresholds=thresholds),
         wordlists=wordlists if settings.watchwords_enabled else None,
         sso=sso or SsoConfig(),
+        mail=mail or MailConfig.from_settings(settings),
     )
 
 

@@ -45,6 +45,14 @@ class SubmissionSchema(Schema):
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     #: The reader saw a nudge for this text and sends it anyway (only meaningful with nudge mode on).
     nudge_acknowledged = JsonBoolean(load_default=False)
+    notify_replies = JsonBoolean(
+        load_default=False,
+        metadata={
+            "description": "Mail the author when a reply is published (double opt-in: the first time, a confirmation "
+            "mail is sent). Needs `email` or a signed-in reader with an address, and mail set up on the site "
+            "(`notifications` in the article)."
+        },
+    )
 
     @validates("author_name")
     def _author_name_length(self, value: str | None, **_: Any) -> None:

@@ -31,10 +31,12 @@ from moderation.submission.store import (
     StoredComment,
     apply_campaign_hits,
     article_for,
+    check_notify,
     new_comment,
     parent_for,
     register_article,
     store,
+    tell_readers,
 )
 from moderation.submission.trust import with_standing
 from moderation.thresholds import merge
@@ -69,6 +71,8 @@ class SubmissionInput:
     email: str | None = None
     #: The reader saw a nudge for this text and sends it anyway (only meaningful with nudge mode on).
     nudge_acknowledged: bool = False
+    #: Mail the author when a reply to this comment is published (double opt-in; needs an address).
+    notify_replies: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def submit(
     )
     refuse_if_banned(session, author.ban_subjects(policy.secret_key), utcnow())
     refuse_guest(article, guest=author.reader is None, default=policy.guests)
+    check_notify(submission.notify_replies, email=author.email, mail=runtime.mail)
     verdict = pipeline.moderate(
         submission.body,
         thresholds=merge(policy.thresholds, article.thresholds),
@@ -140,6 +145,7 @@ def submit(
             register_article(session, article)
         _surge_on_burst(session, article, screening, policy)
         stored = store(session, comment=comment, verdict=verdict, screening=screening, endpoints=endpoints)
+        tell_readers(session, comment=comment, notify_replies=submission.notify_replies, mail=runtime.mail)
         session.commit()
     stored = with_edit_token(stored, policy)
     outcome = OUTCOME_FOR_STATUS[stored.status]

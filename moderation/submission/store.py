@@ -27,6 +27,8 @@ from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
 from moderation.errors import Conflict, InvalidInput
 from moderation.moderators.models import Moderator
+from moderation.notifications.config import MailConfig
+from moderation.notifications.service import notify_published, subscribe_replies
 from moderation.submission.names import reserved_match
 from moderation.types import utcnow
 from moderation.verdicts import Verdict
@@ -153,6 +155,24 @@ def register_article(session: Session, article: Article) -> None:
     except IntegrityError:
         if session.get(Article, article.id) is None:
             raise
+
+
+def check_notify(wanted: bool, *, email: str | None, mail: MailConfig) -> None:
+    """A reply opt-in needs an address, and mail set up on the site (the widget offers it only then)."""
+    if wanted and not mail.enabled:
+        raise InvalidInput(
+            "E-mail notifications are not set up on this site.",
+            errors={"notify_replies": ["E-mail notifications are not set up on this site."]},
+        )
+    if wanted and not email:
+        raise InvalidInput("Give an e-mail address for notifications.", errors={"email": ["Needs an e-mail address."]})
+
+
+def tell_readers(session: Session, *, comment: Comment, notify_replies: bool, mail: MailConfig) -> None:
+    """The stored comment's mails: its author's reply opt-in, and reply notices when it went out published."""
+    if notify_replies and comment.email:
+        subscribe_replies(session, comment=comment, email=comment.email, config=mail)
+    notify_published(session, comment=comment, config=mail)
 
 
 def store(

@@ -10,11 +10,12 @@ from collections.abc import Callable
 
 from flask import Response, request
 
+from moderation.comments.statements import Statement
 from moderation.errors import problem_response
 from moderation.extensions import current_session, limiter
 from moderation.http import Blueprint, ProblemSchema
 from moderation.state import current_settings
-from moderation.submission.appeals import Statement, appeal, statement_of_reasons
+from moderation.submission.appeals import appeal, statement_of_reasons
 from moderation.submission.own import Change, delete_comment, edit_comment
 from moderation.submission.runtime import current_runtime
 from moderation.submission.schemas import (

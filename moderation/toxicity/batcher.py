@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from moderation import metrics
 from moderation.toxicity.scorer import EncodingScorer, Scorer
 
 Scores = dict[str, float]
@@ -128,6 +129,7 @@ def _drop_expired(requests: list[_Request]) -> list[_Request]:
 
 
 def _deliver(batch: list[_Request], run: Callable[[list[Any]], list[Scores]], inputs: list[Any]) -> None:
+    metrics.MODEL_BATCH_SIZE.observe(len(batch))
     try:
         results = run(inputs)
     except Exception as exc:

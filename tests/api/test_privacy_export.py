@@ -21,7 +21,7 @@ EXPORT = "/api/v1/moderation/privacy/export"
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    return {"sso_secret": SECRET}
+    return {"sso_secret": SECRET, "smtp_host": "127.0.0.1", "public_url": "https://kommentare.zeitung.example"}
 
 
 def reader(sub: str = "u-77") -> dict[str, str]:
@@ -50,10 +50,13 @@ def test_a_readers_export_has_comments_versions_votes_and_reports(client: FlaskC
 
 
 def test_a_guest_is_found_by_e_mail_address_in_any_case(client: FlaskClient, token: str) -> None:
-    post_comment(client, "Als Gast geschrieben.", email="Gast@Example.org")
-    post_comment(client, "Ein anderer Gast.", author="B", email="b@example.org")
+    mine = post_comment(client, "Als Gast geschrieben.", email="Gast@Example.org", notify_replies=True).json
+    post_comment(client, "Ein anderer Gast.", author="B", email="b@example.org", notify_replies=True)
     data = client.get(f"{EXPORT}?email=gast@example.org", headers=auth(token)).json
     assert [c["body"] for c in data["comments"]] == ["Als Gast geschrieben."]
+    [mail] = data["mail"]
+    assert mail["email"] == "gast@example.org" and mail["confirmed_at"] is None and mail["mails_kept"] == 1
+    assert mail["reply_subscriptions"] == [mine["id"]]
     assert data["reader"] is None and data["votes"] == [] and data["reports"] == []
     audit = client.get("/api/v1/moderation/audit", headers=auth(token)).json["entries"]
     assert "gast@example.org" not in json.dumps(audit).lower()

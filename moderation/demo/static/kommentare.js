@@ -32,6 +32,8 @@
       sort: "Sortieren", newest: "Neueste", oldest: "Älteste", top: "Beste", replies: "Meiste Antworten",
       list: "Kommentare", more: "Weitere Kommentare laden", retry: "Erneut versuchen", compose: "Kommentar schreiben",
       name: "Name", email: "E-Mail (optional)", emailHint: "Wird nicht veröffentlicht.", comment: "Kommentar",
+      notify: "Bei Antworten per E-Mail benachrichtigen",
+      notifyConfirm: "Falls noch nicht geschehen: Bitte bestätigen Sie die Benachrichtigungen über den Link in der E-Mail, die wir Ihnen geschickt haben.",
       replyTo: "Ihre Antwort an {0}", chars: "{0} / {1} Zeichen", send: "Kommentar senden", sendReply: "Antwort senden",
       sendAnyway: "Trotzdem senden", cancel: "Abbrechen", sending: "Wird gesendet …", reply: "Antworten",
       replyLabel: "Auf Kommentar von {0} antworten", report: "Melden", reportLabel: "Kommentar von {0} melden",
@@ -68,6 +70,8 @@
         required: "Bitte füllen Sie dieses Feld aus.", blank: "Bitte füllen Sie dieses Feld aus.",
         null: "Bitte füllen Sie dieses Feld aus.", too_long: "Höchstens {max} Zeichen erlaubt.",
         invalid_email: "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+        needs_email: "Für Benachrichtigungen brauchen wir Ihre E-Mail-Adresse.",
+        mail_off: "E-Mail-Benachrichtigungen sind auf dieser Seite nicht eingerichtet.",
         invalid_characters: "Der Text enthält unzulässige Zeichen.",
         reserved_name: "Dieser Name ist der Redaktion vorbehalten. Bitte wählen Sie einen anderen.",
         unknown_parent: "Der Kommentar, auf den Sie antworten, ist nicht mehr verfügbar.",
@@ -80,6 +84,8 @@
       sort: "Sort", newest: "Newest", oldest: "Oldest", top: "Best", replies: "Most replies",
       list: "Comments", more: "Load more comments", retry: "Try again", compose: "Write a comment",
       name: "Name", email: "Email (optional)", emailHint: "Never published.", comment: "Comment",
+      notify: "Email me when someone replies",
+      notifyConfirm: "If you have not done so yet: please confirm the notifications with the link in the email we sent you.",
       replyTo: "Your reply to {0}", chars: "{0} / {1} characters", send: "Post comment", sendReply: "Post reply",
       sendAnyway: "Post anyway", cancel: "Cancel", sending: "Sending …", reply: "Reply",
       replyLabel: "Reply to {0}'s comment", report: "Report", reportLabel: "Report {0}'s comment",
@@ -114,6 +120,8 @@
       fields: {
         required: "Please fill in this field.", blank: "Please fill in this field.", null: "Please fill in this field.",
         too_long: "At most {max} characters.", invalid_email: "Please enter a valid email address.",
+        needs_email: "Notifications need your email address.",
+        mail_off: "Email notifications are not set up on this site.",
         invalid_characters: "The text contains characters that are not allowed.",
         reserved_name: "This name is reserved for the newsroom. Please choose another one.",
         unknown_parent: "The comment you are replying to is no longer available.",
@@ -286,6 +294,9 @@
     }
     const body = bodyField(parent ? fmt(WORDS.replyTo, parent.author_name) : WORDS.comment, parent ? 4 : 5);
     const textarea = body.control;
+    // Reply notifications, where the site sends mail (the article says so): a plain labelled checkbox.
+    const notifyBox = article.notifications ? el("input", { id: nextId("notify"), type: "checkbox", name: "notify_replies" }) : null;
+    const notify = notifyBox && el("p", { class: "kommentare-notify" }, notifyBox, " ", el("label", { for: notifyBox.id, text: WORDS.notify }));
     const fields = { author_name: name, email, body };
     const status = el("p", { class: "kommentare-status", role: "status", "aria-live": "polite" });
     const submitLabel = parent ? WORDS.sendReply : WORDS.send;
@@ -298,7 +309,7 @@
       : null;
     const guestNote = !readerToken && article.guests === "premoderated" ? el("p", { class: "kommentare-hint", text: WORDS.guestsHeld }) : null;
     const form = el("form", { class: parent ? "kommentare-form kommentare-reply-form" : "kommentare-form", novalidate: true },
-      who, guestNote, readerToken ? null : el("div", { class: "kommentare-row" }, name.wrapper, email.wrapper), body.wrapper,
+      who, guestNote, readerToken ? null : el("div", { class: "kommentare-row" }, name.wrapper, email.wrapper), body.wrapper, notify,
       el("div", { class: "kommentare-actions" }, submit, cancel), status);
     textarea.addEventListener("input", () => {
       if (nudgedText !== null && textarea.value !== nudgedText) { nudgedText = null; submit.textContent = submitLabel; }
@@ -317,6 +328,7 @@
       const payload = readerToken ? { body: textarea.value } : { author_name: name.control.value.trim(), body: textarea.value };
       if (!readerToken && email.control.value.trim()) payload.email = email.control.value.trim();
       if (parent) payload.parent_id = parent.id;
+      if (notifyBox?.checked) payload.notify_replies = true;
       if (nudgedText !== null && payload.body === nudgedText) payload.nudge_acknowledged = true;
       const missing = {};
       if (!readerToken && !payload.author_name) missing.author_name = ["blank"];
@@ -344,14 +356,15 @@
         body.update();
         if (data.edit_token) memory.remember(data.id, data.edit_token, data.editable_until);
       }
+      const confirmHint = payload.notify_replies ? ` ${WORDS.notifyConfirm}` : "";
       if (code === 201) {
         const message = serverText(data.message, WORDS.published);
-        say(message, "success");
+        say(message + confirmHint, "success");
         setCount(state.total + 1);
         const node = insertComment({ ...data, depth: data.depth ?? (parent ? parent.depth + 1 : 0), replies: [] }, parent);
         if (parent) { announce(message); onCancel?.(); node.focus(); }
       } else if (code === 202) {
-        say(serverText(data.message, WORDS.held), "info");
+        say(serverText(data.message, WORDS.held) + confirmHint, "info");
       } else if (code === 422 && data.nudge) {
         nudgedText = payload.body;
         submit.textContent = WORDS.sendAnyway;
@@ -682,7 +695,8 @@
     if (status !== 200) return;
     article.accepting = data.accepting_comments !== false;
     article.guests = data.guests || "allowed";
-    if (!article.accepting || article.guests !== "allowed") drawCompose();
+    article.notifications = data.notifications === true;
+    if (!article.accepting || article.guests !== "allowed" || article.notifications) drawCompose();
   }).catch(() => { /* the form stays; the server still refuses what it must */ });
   load(true);
 })();
