@@ -72,6 +72,7 @@ bench: install
 	$(BIN)/python bench/campaigns.py
 	$(BIN)/python bench/model_call.py
 	$(BIN)/python bench/admin_queue.py
+	$(BIN)/python bench/reads.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 
 test: install

@@ -21,9 +21,11 @@ from moderation.audit.views import bp as audit_bp
 from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH, READER_AUTH
 from moderation.bans.views import bp as bans_bp
 from moderation.campaigns.views import bp as campaigns_bp
+from moderation.comments import counters as comment_counters
 from moderation.comments.views import bp as comments_bp
 from moderation.demo.cli import cli as demo_cli
 from moderation.demo.views import bp as demo_bp
+from moderation.encoding import conditional_and_compressed
 from moderation.errors import register_error_handlers
 from moderation.extensions import api, db, limiter, migrate
 from moderation.filters.cli import cli as rules_cli
@@ -107,6 +109,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # readable German in responses
     db.init_app(app)
+    comment_counters.init_app()
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     app.url_map.converters["id"] = IdConverter
     api.init_app(app)
@@ -125,6 +128,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
     register_error_handlers(app, rollback=db.session.rollback)
     init_request_logging(app)
     app.before_request(_api_requires_json)
+    app.after_request(conditional_and_compressed)  # registered first: runs last, on the final body
+    app.after_request(_api_caching)
     app.after_request(_cors(settings.cors_origins))
     app.after_request(security_headers(settings.public_url))
     for group in CLI_GROUPS:
@@ -199,6 +204,7 @@ def _api_requires_json() -> None:
 _PUBLIC_API: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"^/api/v1/articles/[^/]+$"), ("GET",)),
     (re.compile(r"^/api/v1/articles/[^/]+/comments$"), ("GET", "POST")),
+    (re.compile(r"^/api/v1/comment-counts$"), ("GET",)),
     (re.compile(r"^/api/v1/comments/\d+$"), ("PATCH", "DELETE")),
     (re.compile(r"^/api/v1/comments/\d+/vote$"), ("PUT",)),
     (re.compile(r"^/api/v1/comments/\d+/reports$"), ("POST",)),
@@ -230,6 +236,15 @@ def _cors(origins: tuple[str, ...]) -> Any:
         return response
 
     return add_headers
+
+
+def _api_caching(response: Response) -> Response:
+    """API reads revalidate with their ETag (``no-cache`` stores, then asks): what an article page reads without a
+    login may sit in a shared cache or CDN; anything asked with a token only in the browser."""
+    if request.path.startswith("/api/") and request.method in ("GET", "HEAD"):
+        shared = "GET" in public_methods(request.path) and "Authorization" not in request.headers
+        response.headers.setdefault("Cache-Control", "public, no-cache" if shared else "private, no-cache")
+    return response
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

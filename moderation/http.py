@@ -124,7 +124,7 @@ PAGE_POLICY = (
 )
 #: JSON and the widget files are never a document to render or frame.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-#: The widget files change only with a release; a CDN may keep them an hour (versioned URLs would allow a year).
+#: The bare widget URLs (pages that embed them without ``?v=``) may be kept an hour; versioned ones a year.
 WIDGET_CACHE = "public, max-age=3600"
 
 
@@ -141,7 +141,8 @@ def security_headers(public_url: str) -> Any:
         headers.setdefault("Content-Security-Policy", page_policy if is_page else API_POLICY)
         headers.setdefault("X-Frame-Options", "SAMEORIGIN" if is_page else "DENY")
         if request.path.startswith("/widget/"):
-            headers["Cache-Control"] = WIDGET_CACHE
+            if "immutable" not in headers.get("Cache-Control", ""):  # a versioned URL has a year (demo.assets)
+                headers["Cache-Control"] = WIDGET_CACHE
         elif is_page:
             headers.setdefault("Cache-Control", "public, max-age=60")
         return response

@@ -48,6 +48,8 @@ class Article(db.Model):  # type: ignore[name-defined,misc]
     surge_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Per-label threshold overrides for this story (``{"toxicity": {"hold": 0.3}}``), laid over the settings.
     thresholds: Mapped[dict[str, dict[str, float]] | None] = mapped_column(JSONDocument)
+    #: Published comments of the story, kept by ``comments.counters`` (the thread page's total, the count API).
+    published_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -42,6 +42,10 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_comments_open_reports", "open_reports", "status"),
         Index("ix_comments_claimed_until", "claimed_until"),
         Index("ix_comments_article_rank", "article_id", "rank", "id"),
+        # The public tree's top-level comments in each order, found without reading a story's replies.
+        Index("ix_comments_roots", "article_id", "parent_id", "id"),
+        Index("ix_comments_roots_rank", "article_id", "parent_id", "rank", "id"),
+        Index("ix_comments_roots_replies", "article_id", "parent_id", "published_replies", "id"),
         Index("ix_comments_import", "import_source", "import_key", unique=True),
     )
 
@@ -54,7 +58,8 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     author_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[CommentStatus] = mapped_column(enum_column(CommentStatus))
+    #: ``active_history``: the old value is known when it changes (``counters.py`` counts what leaves published).
+    status: Mapped[CommentStatus] = mapped_column(enum_column(CommentStatus), active_history=True)
     #: Why the status is what it is: [{"code": ..., "label"/"rule_id": ..., "message": ...}].
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument, default=list)
     #: Detoxify probabilities per label, or None when the model did not score the comment.
@@ -100,6 +105,9 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
     up: Mapped[int] = mapped_column(default=0, server_default="0")
     down: Mapped[int] = mapped_column(default=0, server_default="0")
     rank: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Top-level comments: the published comments of their thread (``counters.py`` keeps it), so a page of the
+    #: public tree never counts a story's replies.
+    published_replies: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Where an imported comment came from and its id there (``archives``); both None for comments posted here.
     import_source: Mapped[ImportSource | None] = mapped_column(enum_column(ImportSource))
     import_key: Mapped[str | None] = mapped_column(String(255))

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
+from moderation.articles.models import ARTICLE_ID_PATTERN
 from moderation.comments.models import CommentStatus
 from moderation.comments.threads import Sort, ThreadQuery
 from moderation.state import current_settings
@@ -25,6 +26,27 @@ class ListQuerySchema(Schema):
     @post_load
     def _to_query(self, data: dict[str, Any], **_: Any) -> ThreadQuery:
         return ThreadQuery(**data)
+
+
+#: Stories one count request may name (an article list page: a front page, a section).
+MAX_COUNTED = 100
+
+
+class CountQuerySchema(Schema):
+    article = fields.List(
+        fields.String(validate=validate.Regexp(ARTICLE_ID_PATTERN)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_COUNTED),
+        metadata={"description": "Article ids, repeated: `?article=a&article=b` (at most 100)."},
+    )
+
+
+class CountsSchema(Schema):
+    counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Published comments per registered article; unknown ids are left out."},
+    )
 
 
 class ReasonSchema(Schema):

@@ -1,23 +1,22 @@
 """Public thread listing: top-level comments paginated by keyset cursor, each with its published replies nested.
 
-Two queries per page whatever the thread sizes: one for the page of top-level comments, one for every comment of
-those threads (the ``thread_id`` column). Replies under a removed comment move up to its nearest visible
-ancestor; replies deeper than the depth limit are shown as siblings at the deepest level, as isso does.
+Three queries per page whatever the thread and story sizes: the article (with its published count), the page of
+top-level comments, and every comment of those threads (the ``thread_id`` column). Replies under a removed comment
+move up to its nearest visible ancestor; replies deeper than the depth limit are shown as siblings at the deepest
+level, as isso does.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, load_only
 
 from moderation.articles.models import Article
 from moderation.articles.service import ArticleNotFound
 from moderation.comments.models import Comment, CommentStatus
-from moderation.comments.service import count_published
 from moderation.pagination import Order, fetch_page
 
 #: What the public tree shows: published comments, and deleted ones as placeholders while replies hang below.
@@ -59,58 +58,70 @@ class ThreadQuery:
 def list_threads(
     *, session: Session, article_id: str, query: ThreadQuery, default_limit: int, max_depth: int
 ) -> ThreadPage:
-    if session.get(Article, article_id) is None:
+    """One page of the tree. Its cost does not grow with the story: the total and each thread's reply count are
+    kept counters (``counters.py``), the top-level comments come off an index in the page's order, and only the
+    columns the public output shows are read."""
+    article = session.get(Article, article_id)
+    if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
-    replies = (
-        select(Comment.thread_id, func.count().label("n"))
-        .where(Comment.article_id == article_id, Comment.status == CommentStatus.PUBLISHED)
-        .where(Comment.thread_id.is_not(None))
-        .group_by(Comment.thread_id)
-        .subquery()
-    )
-    reply_count = func.coalesce(replies.c.n, 0)
     roots = (
-        select(Comment, reply_count)
-        .outerjoin(replies, replies.c.thread_id == Comment.id)
+        select(Comment)
+        .options(load_only(*PUBLIC_COLUMNS))
         .where(Comment.article_id == article_id, Comment.parent_id.is_(None))
         .where(
             (Comment.status == CommentStatus.PUBLISHED)
-            | ((Comment.status == CommentStatus.DELETED) & (reply_count > 0))  # a placeholder holds its thread
+            | ((Comment.status == CommentStatus.DELETED) & (Comment.published_replies > 0))  # a placeholder holds
         )
     )
-    order = _order(query.sort, reply_count)
     page = fetch_page(
         session,
         roots,
-        order=order,
+        order=_order(query.sort),
         cursor=query.cursor,
         limit=query.limit or default_limit,
-        key_of=lambda row: _key(query.sort, row),
-        scalars=False,
+        key_of=lambda comment: _key(query.sort, comment),
     )
-    nodes = _build_threads(session, [row[0] for row in page.items], max_depth)
-    for node, row in zip(nodes, page.items, strict=True):
-        node.reply_count = row[1]
-    return ThreadPage(nodes, count_published(session, article_id), page.next_cursor)
+    nodes = _build_threads(session, list(page.items), max_depth)
+    for node in nodes:
+        node.reply_count = node.comment.published_replies
+    return ThreadPage(nodes, article.published_count, page.next_cursor)
 
 
-def _order(sort: Sort, reply_count: ColumnElement[Any]) -> Order:
+#: What the public tree shows of a comment (and needs to build it): no scores, rule hits or reasons.
+PUBLIC_COLUMNS = (
+    Comment.id,
+    Comment.article_id,
+    Comment.parent_id,
+    Comment.thread_id,
+    Comment.author_name,
+    Comment.body,
+    Comment.status,
+    Comment.created_at,
+    Comment.edited_at,
+    Comment.up,
+    Comment.down,
+    Comment.rank,
+    Comment.published_replies,
+)
+
+
+def _order(sort: Sort) -> Order:
     if sort is Sort.OLDEST:
         return Order(sort.value, (Comment.id,), descending=False)
     if sort is Sort.NEWEST:
         return Order(sort.value, (Comment.id,), descending=True)
     if sort is Sort.TOP:
         return Order("best", (Comment.rank, Comment.id), descending=True)
-    return Order(sort.value, (reply_count, Comment.id), descending=True)
+    return Order(sort.value, (Comment.published_replies, Comment.id), descending=True)
 
 
-def _key(sort: Sort, row: Any) -> tuple[int, ...]:
+def _key(sort: Sort, comment: Comment) -> tuple[int, ...]:
     """The keyset of a row in ``sort``'s order (what the cursor carries)."""
     if sort is Sort.TOP:
-        return (row[0].rank, row[0].id)
+        return (comment.rank, comment.id)
     if sort is Sort.REPLIES:
-        return (row[1], row[0].id)
-    return (row[0].id,)
+        return (comment.published_replies, comment.id)
+    return (comment.id,)
 
 
 def _build_threads(session: Session, roots: list[Comment], max_depth: int) -> list[ThreadNode]:
@@ -118,7 +129,12 @@ def _build_threads(session: Session, roots: list[Comment], max_depth: int) -> li
     anchors: dict[int, ThreadNode] = {node.comment.id: node for node in nodes}
     if not roots:
         return nodes
-    members = session.scalars(select(Comment).where(Comment.thread_id.in_([r.id for r in roots])).order_by(Comment.id))
+    members = session.scalars(
+        select(Comment)
+        .options(load_only(*PUBLIC_COLUMNS))
+        .where(Comment.thread_id.in_([r.id for r in roots]))
+        .order_by(Comment.id)
+    )
     for comment in members:
         anchor = anchors.get(comment.parent_id or -1)
         if anchor is None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from moderation.demo.assets import cache_versioned, widget_url
 from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_PARAGRAPHS, DEMO_TITLE
 from moderation.state import current_settings
 
 bp = Blueprint("demo", __name__, template_folder="templates", static_folder="static", static_url_path="/widget")
+bp.after_request(cache_versioned)
+bp.add_app_template_global(widget_url)
 
 
 @bp.route("/")

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from moderation.actors import Actor
 from moderation.audit.models import AuditAction
+from moderation.comments.counters import count_transition
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import CommentNotFound, announce, audit_comment, get_comment
 from moderation.messages import Message, text
@@ -132,6 +133,7 @@ def _hold_for_reports(session: Session, comment: Comment, open_reports: int) -> 
     session.expire(comment, ["status", "reasons"])
     if not held.rowcount:  # type: ignore[attr-defined]
         return
+    count_transition(session, comment, CommentStatus.PUBLISHED, CommentStatus.PENDING)
     audit_comment(
         session,
         comment=comment,
