@@ -19,17 +19,22 @@ down_revision = "0020_notifications"
 branch_labels = None
 depends_on = None
 
+TOP_LEVEL = sa.text("parent_id IS NULL")
+
 
 def upgrade():
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_count", sa.Integer(), server_default="0", nullable=False))
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_replies", sa.Integer(), server_default="0", nullable=False))
-        batch_op.create_index("ix_comments_roots", ["article_id", "parent_id", "id"], unique=False)
-        batch_op.create_index("ix_comments_roots_rank", ["article_id", "parent_id", "rank", "id"], unique=False)
-        batch_op.create_index(
-            "ix_comments_roots_replies", ["article_id", "parent_id", "published_replies", "id"], unique=False
-        )
+    # Partial (top-level comments only: replies cost them nothing) and covering (status and reply count inside,
+    # so a page's ids come from an index-only scan).
+    for name, columns in (
+        ("ix_comments_roots", ["article_id", "id", "status", "published_replies"]),
+        ("ix_comments_roots_rank", ["article_id", "rank", "id", "status", "published_replies"]),
+        ("ix_comments_roots_replies", ["article_id", "published_replies", "id", "status"]),
+    ):
+        op.create_index(name, "comments", columns, unique=False, sqlite_where=TOP_LEVEL, postgresql_where=TOP_LEVEL)
     op.execute(
         "UPDATE articles SET published_count = (SELECT count(*) FROM comments"
         " WHERE comments.article_id = articles.id AND comments.status = 'published')"
@@ -41,10 +46,9 @@ def upgrade():
 
 
 def downgrade():
+    for name in ("ix_comments_roots_replies", "ix_comments_roots_rank", "ix_comments_roots"):
+        op.drop_index(name, table_name="comments")
     with op.batch_alter_table("comments", schema=None) as batch_op:
-        batch_op.drop_index("ix_comments_roots_replies")
-        batch_op.drop_index("ix_comments_roots_rank")
-        batch_op.drop_index("ix_comments_roots")
         batch_op.drop_column("published_replies")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_column("published_count")

@@ -6,13 +6,17 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from moderation.articles.models import Article
 from moderation.extensions import db
 from moderation.types import JSONDocument, UTCDateTime, enum_column, utcnow
+
+#: Top-level comments (the partial indexes of the public tree).
+TOP_LEVEL = text("parent_id IS NULL")
+_COVER = ("status", "published_replies")
 
 
 class CommentStatus(enum.StrEnum):
@@ -42,10 +46,28 @@ class Comment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_comments_open_reports", "open_reports", "status"),
         Index("ix_comments_claimed_until", "claimed_until"),
         Index("ix_comments_article_rank", "article_id", "rank", "id"),
-        # The public tree's top-level comments in each order, found without reading a story's replies.
-        Index("ix_comments_roots", "article_id", "parent_id", "id"),
-        Index("ix_comments_roots_rank", "article_id", "parent_id", "rank", "id"),
-        Index("ix_comments_roots_replies", "article_id", "parent_id", "published_replies", "id"),
+        # The public tree's top-level comments in each order, found without reading a story's replies: partial
+        # (top-level rows only: replies cost them nothing) and covering (status and reply count inside, so the
+        # page's ids come from an index-only scan; see ``threads.list_threads``).
+        Index("ix_comments_roots", "article_id", "id", *_COVER, sqlite_where=TOP_LEVEL, postgresql_where=TOP_LEVEL),
+        Index(
+            "ix_comments_roots_rank",
+            "article_id",
+            "rank",
+            "id",
+            *_COVER,
+            sqlite_where=TOP_LEVEL,
+            postgresql_where=TOP_LEVEL,
+        ),
+        Index(
+            "ix_comments_roots_replies",
+            "article_id",
+            "published_replies",
+            "id",
+            "status",
+            sqlite_where=TOP_LEVEL,
+            postgresql_where=TOP_LEVEL,
+        ),
         Index("ix_comments_import", "import_source", "import_key", unique=True),
     )
 

@@ -1,9 +1,9 @@
 """Public thread listing: top-level comments paginated by keyset cursor, each with its published replies nested.
 
-Three queries per page whatever the thread and story sizes: the article (with its published count), the page of
-top-level comments, and every comment of those threads (the ``thread_id`` column). Replies under a removed comment
-move up to its nearest visible ancestor; replies deeper than the depth limit are shown as siblings at the deepest
-level, as isso does.
+Three queries per page whatever the thread and story sizes: the article (with its published count), the ids of
+the page's top-level comments, and those comments with every comment of their threads (the ``thread_id``
+column). Replies under a removed comment move up to its nearest visible ancestor; replies deeper than the depth
+limit are shown as siblings at the deepest level, as isso does.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, load_only
 
 from moderation.articles.models import Article
@@ -59,14 +59,16 @@ def list_threads(
     *, session: Session, article_id: str, query: ThreadQuery, default_limit: int, max_depth: int
 ) -> ThreadPage:
     """One page of the tree. Its cost does not grow with the story: the total and each thread's reply count are
-    kept counters (``counters.py``), the top-level comments come off an index in the page's order, and only the
-    columns the public output shows are read."""
+    kept counters (``counters.py``); the page's top-level ids come from an index-only scan of a partial index in
+    the page's order (it holds status and reply count too, so no row is read to skip one: PostgreSQL would
+    otherwise walk the primary key backwards through every newer comment of the site); then one query reads those
+    threads, only the columns the public output shows."""
     article = session.get(Article, article_id)
     if article is None:
         raise ArticleNotFound(f"No article with id '{article_id}' is registered.")
+    order = _order(query.sort)
     roots = (
-        select(Comment)
-        .options(load_only(*PUBLIC_COLUMNS))
+        select(*order.keys)
         .where(Comment.article_id == article_id, Comment.parent_id.is_(None))
         .where(
             (Comment.status == CommentStatus.PUBLISHED)
@@ -76,12 +78,13 @@ def list_threads(
     page = fetch_page(
         session,
         roots,
-        order=_order(query.sort),
+        order=order,
         cursor=query.cursor,
         limit=query.limit or default_limit,
-        key_of=lambda comment: _key(query.sort, comment),
+        key_of=tuple,
+        scalars=False,
     )
-    nodes = _build_threads(session, list(page.items), max_depth)
+    nodes = _build_threads(session, [row.id for row in page.items], max_depth)
     for node in nodes:
         node.reply_count = node.comment.published_replies
     return ThreadPage(nodes, article.published_count, page.next_cursor)
@@ -115,27 +118,24 @@ def _order(sort: Sort) -> Order:
     return Order(sort.value, (Comment.published_replies, Comment.id), descending=True)
 
 
-def _key(sort: Sort, comment: Comment) -> tuple[int, ...]:
-    """The keyset of a row in ``sort``'s order (what the cursor carries)."""
-    if sort is Sort.TOP:
-        return (comment.rank, comment.id)
-    if sort is Sort.REPLIES:
-        return (comment.published_replies, comment.id)
-    return (comment.id,)
-
-
-def _build_threads(session: Session, roots: list[Comment], max_depth: int) -> list[ThreadNode]:
-    nodes = [ThreadNode(root, 0) for root in roots]
-    anchors: dict[int, ThreadNode] = {node.comment.id: node for node in nodes}
-    if not roots:
-        return nodes
-    members = session.scalars(
-        select(Comment)
-        .options(load_only(*PUBLIC_COLUMNS))
-        .where(Comment.thread_id.in_([r.id for r in roots]))
-        .order_by(Comment.id)
+def _build_threads(session: Session, root_ids: list[int], max_depth: int) -> list[ThreadNode]:
+    """The threads of ``root_ids`` (in that order), read in one query: the roots and all their comments."""
+    if not root_ids:
+        return []
+    loaded = list(
+        session.scalars(
+            select(Comment)
+            .options(load_only(*PUBLIC_COLUMNS))
+            .where(or_(Comment.id.in_(root_ids), Comment.thread_id.in_(root_ids)))
+            .order_by(Comment.id)
+        )
     )
-    for comment in members:
+    by_id = {comment.id: comment for comment in loaded}
+    nodes = [ThreadNode(by_id[root_id], 0) for root_id in root_ids]
+    anchors: dict[int, ThreadNode] = {node.comment.id: node for node in nodes}
+    for comment in loaded:
+        if comment.thread_id is None:
+            continue
         anchor = anchors.get(comment.parent_id or -1)
         if anchor is None:
             continue
