@@ -43,6 +43,7 @@ DATASETS ?= ../shared/datasets
 train-model: install
 	$(BIN)/python scripts/train_model.py --data $(DATASETS) --out moderation/toxicity/bundled
 	$(BIN)/python scripts/fit_thresholds.py --data $(DATASETS) --card moderation/toxicity/bundled/model-card.json
+	$(BIN)/flask models export-onnx
 
 # The bundled model's default thresholds, chosen on the GermEval validation split, into its model card.
 fit-thresholds: install
@@ -73,6 +74,7 @@ bench: install
 	$(BIN)/python bench/model_call.py
 	$(BIN)/python bench/admin_queue.py
 	$(BIN)/python bench/reads.py
+	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 
 test: install

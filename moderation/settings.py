@@ -104,6 +104,10 @@ class Settings:
     toxicity_threads: int = 1
     #: Run the model as a TorchScript trace (checked against the eager model at load; see toxicity/tracing.py).
     toxicity_trace: bool = True
+    #: ``auto``: serve through ONNX Runtime, without torch in the worker, when an export matching the checkpoint
+    #: lies beside it (``flask models export-onnx``; the bundled model ships one) and passes its probe check, else
+    #: torch; ``torch``; ``onnx`` (refuse to start without a matching export).
+    toxicity_runtime: str = "auto"
     #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
     #: A candidate site head (``flask models candidates``) run in shadow mode: its score is recorded with each

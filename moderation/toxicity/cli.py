@@ -17,7 +17,7 @@ from moderation.toxicity.calibrate import Confusion, confusion, fit_hold, fit_re
 from moderation.toxicity.learning import train_candidate
 from moderation.toxicity.pull import PullError, Sources, pull
 from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, PUBLISHED, bundled_files, published_files
-from moderation.toxicity.runtime import current_scorer
+from moderation.toxicity.runtime import configured_files, current_scorer
 from moderation.toxicity.service import calibration_samples
 from moderation.toxicity.sitehead import LABEL
 
@@ -58,6 +58,20 @@ def pull_model(name: str) -> None:
     except PullError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{name}: {files.checkpoint} and {files.config_dir}/ ready; KOMMENTARE_TOXICITY_MODEL={name} uses them")
+
+
+@cli.command("export-onnx")
+def export_onnx_command() -> None:
+    """Export the configured model's graph for ONNX Runtime beside its checkpoint (workers then serve it without
+    torch; KOMMENTARE_TOXICITY_RUNTIME=auto). Needs torch and the onnx package (development install)."""
+    settings = current_settings()
+    files = configured_files(settings)
+    if files is None or not files.checkpoint.is_file():
+        raise click.ClickException("no local checkpoint to export (pull the model first, or use the bundled one)")
+    from moderation.toxicity.onnx_export import export_onnx
+
+    graph = export_onnx(files, name=settings.toxicity_model, max_tokens=settings.toxicity_max_tokens)
+    click.echo(f"{graph} written (with its tokenizer and sidecar); workers use it after a restart")
 
 
 @cli.command("calibrate")

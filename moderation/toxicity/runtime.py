@@ -37,6 +37,7 @@ def configured_scorer(settings: Settings) -> Scorer:
         max_tokens=settings.toxicity_max_tokens,
         threads=settings.toxicity_threads,
         trace=settings.toxicity_trace,
+        runtime=settings.toxicity_runtime,
     )
     head = active_head(model_dir)
     return base if head is None else SiteAdaptedScorer(base, head)

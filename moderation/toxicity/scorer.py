@@ -7,8 +7,7 @@ sort requests by token length and cap a batch's padded size before any model tim
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -23,10 +22,22 @@ from moderation.toxicity.loading import (
     quantize_int8,
 )
 from moderation.toxicity.loading import sha256_file as sha256_file
-from moderation.toxicity.registry import BUNDLED, CHECKPOINT, NONE, ModelFiles, card_thresholds, resolve
+from moderation.toxicity.locked import LockedScorer
+from moderation.toxicity.onnx import OnnxScorer, export_for, paths
+from moderation.toxicity.registry import (
+    BUNDLED,
+    CHECKPOINT,
+    NONE,
+    ModelConfigError,
+    ModelFiles,
+    card_thresholds,
+    resolve,
+)
 from moderation.toxicity.tracing import trace_classifier
 
 QUANTIZE_CHOICES = ("none", "int8")
+#: ``auto``: an ONNX export beside the checkpoint serves it when it matches (``onnx.py``), torch otherwise.
+RUNTIME_CHOICES = ("auto", "torch", "onnx")
 
 
 class Scorer(Protocol):
@@ -59,12 +70,9 @@ class NoModelScorer:
         )
 
 
-class DetoxifyScorer:
-    """One model per instance (one per process), shared by all threads; a lock serialises tokenizer and model.
-
-    The Rust tokenizer raises "Already borrowed" when called from several threads at once, and one inference at a
-    time is what a CPU-bound model wants anyway. A failed load is remembered and re-raised instead of retried.
-    """
+class DetoxifyScorer(LockedScorer):
+    """One model per instance (one per process), shared by all threads behind the lock (``LockedScorer``). A
+    failed load is remembered and re-raised instead of retried."""
 
     def __init__(
         self,
@@ -77,10 +85,10 @@ class DetoxifyScorer:
         threads: int = 0,
         trace: bool = False,
     ) -> None:
+        super().__init__()
         self._name, self._files, self._device, self._threads = name, files, device, threads
         self._quantize, self._max_tokens, self._trace = quantize, max_tokens, trace
         self._token_limit = max_tokens  # lowered at load to what the model can read
-        self._lock = threading.RLock()
         self._loaded: LoadedModel | None = None
         self._error: ModelUnavailable | None = None
         self._digest = ""
@@ -104,17 +112,6 @@ class DetoxifyScorer:
     def labels(self) -> tuple[str, ...]:
         with self._lock:
             return self._ensure_loaded().labels
-
-    def load(self) -> None:
-        """Load now (at start-up) so the first reader does not pay for it; raises ``ModelUnavailable``."""
-        with self._lock:
-            self._ensure_loaded()
-
-    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        if isinstance(texts, str):
-            raise TypeError("score() takes a sequence of texts, not a single string")
-        with self._lock:
-            return self.score_encoded(self.encode(texts))
 
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text, truncated to ``max_tokens`` or what the model can read if less (special tokens
@@ -191,22 +188,61 @@ def build_scorer(
     max_tokens: int = 256,
     threads: int = 0,
     trace: bool = False,
+    runtime: str = "torch",
 ) -> Scorer:
     """Map the ``KOMMENTARE_TOXICITY_*`` settings to a scorer; raises ``ModelConfigError``, loads nothing."""
     if quantize not in QUANTIZE_CHOICES:
         raise ValueError(f"KOMMENTARE_TOXICITY_QUANTIZE={quantize!r}; choose one of {', '.join(QUANTIZE_CHOICES)}")
+    if runtime not in RUNTIME_CHOICES:
+        raise ValueError(f"KOMMENTARE_TOXICITY_RUNTIME={runtime!r}; choose one of {', '.join(RUNTIME_CHOICES)}")
     files = resolve(name=model, model_dir=model_dir, checkpoint=checkpoint, config_dir=config_dir)
     if model == NONE:
         return NoModelScorer()
-    return DetoxifyScorer(
-        name=model,
-        files=files,
-        device=device,
-        quantize=quantize,
-        max_tokens=max_tokens,
-        threads=threads,
-        trace=trace,
-    )
+
+    def torch_scorer() -> DetoxifyScorer:
+        return DetoxifyScorer(
+            name=model,
+            files=files,
+            device=device,
+            quantize=quantize,
+            max_tokens=max_tokens,
+            threads=threads,
+            trace=trace,
+        )
+
+    if runtime == "torch":
+        return torch_scorer()
+    return _onnx_or_torch(model, files, runtime=runtime, quantize=quantize, threads=threads, torch_scorer=torch_scorer)
+
+
+def _onnx_or_torch(
+    model: str,
+    files: ModelFiles | None,
+    *,
+    runtime: str,
+    quantize: str,
+    threads: int,
+    torch_scorer: Callable[[], DetoxifyScorer],
+) -> Scorer:
+    """The export's scorer (torch as its fallback) when one matches the checkpoint; ``onnx`` insists on it."""
+    export = export_for(files) if files is not None and quantize == "none" else None
+    if export is not None:
+        prefix = "detoxify-checkpoint" if model == CHECKPOINT else model
+        model_id = f"{prefix}:{export.sidecar['checkpoint']}@{export.sidecar['checkpoint_sha256'][:12]}"
+        return OnnxScorer(
+            export=export,
+            model_id=lambda: model_id,
+            fallback=torch_scorer,
+            threads=threads,
+            default_thresholds=card_thresholds(files),
+        )
+    if runtime == "onnx":
+        where = paths(files)[0] if files is not None else "beside a local checkpoint"
+        raise ModelConfigError(
+            f"KOMMENTARE_TOXICITY_RUNTIME=onnx, but no export matching the checkpoint is at {where} (int8 is "
+            "torch only); run `flask models export-onnx`, or use KOMMENTARE_TOXICITY_RUNTIME=auto"
+        )
+    return torch_scorer()
 
 
 def _predict(loaded: LoadedModel, batch: Sequence[Sequence[int]]) -> list[dict[str, float]]:

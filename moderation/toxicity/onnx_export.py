@@ -1,0 +1,97 @@
+"""``flask models export-onnx``: the checked model's graph for ONNX Runtime, written beside its checkpoint.
+
+Loaded through the Detoxify path (``loading.load_files``); exported with torch's TorchScript-based exporter
+(opset 17, batch and sequence dynamic) from a padded two-row example, so no all-ones-mask shortcut is baked in.
+The sidecar keeps both digests, the labels, the pad id, the token limit and the probe texts with the eager torch
+scores that every worker checks the graph against at load (``onnx.py``). Needs torch and the ``onnx`` package
+(development install); serving the result needs neither.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+from moderation.toxicity.loading import load_files, pad_batch, position_limit, sha256_file
+from moderation.toxicity.onnx import PROBES, paths
+from moderation.toxicity.registry import ModelFiles
+from moderation.toxicity.scorer import DetoxifyScorer
+
+OPSET = 17
+
+
+def export_onnx(files: ModelFiles, *, name: str, max_tokens: int) -> Path:
+    """Write graph, tokenizer and sidecar beside ``files.checkpoint``; returns the graph's path."""
+    import torch
+
+    loaded = load_files(files, device="cpu")
+    model = loaded.model.eval()
+    graph, tokenizer_path, sidecar_path = paths(files)
+    example = [
+        list(row) for row in loaded.tokenizer(["Danke.", "Ein ganz gewöhnlicher Kommentar zum Artikel."])["input_ids"]
+    ]
+    ids, mask = pad_batch(example, loaded.tokenizer.pad_token_id or 0)
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's notes on tracing a Python control flow it resolves
+        torch.onnx.export(
+            _logits_only(model),
+            (ids, mask),
+            str(graph),
+            dynamo=False,
+            opset_version=OPSET,
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "logits": {0: "batch"},
+            },
+            do_constant_folding=True,
+        )
+    loaded.tokenizer.backend_tokenizer.save(str(tokenizer_path))
+    token_limit = min(max_tokens, position_limit(model, loaded.tokenizer) or max_tokens)
+    sidecar = _sidecar(files, graph, loaded, token_limit, _probes(files, name=name, max_tokens=max_tokens))
+    sidecar_path.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n")
+    return graph
+
+
+def _logits_only(model: Any) -> Any:
+    """The classifier returning its logits only (sigmoid stays the scorer's, as with torch); torch is imported
+    here, not at module import."""
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    return Logits()
+
+
+def _probes(files: ModelFiles, *, name: str, max_tokens: int) -> list[dict[str, Any]]:
+    """The probe texts' token ids and scores from the eager torch scorer, the reference every load checks."""
+    reference = DetoxifyScorer(name=name, files=files, max_tokens=max_tokens, trace=False)
+    encoded = reference.encode(PROBES)
+    scores = reference.score_encoded(encoded)
+    return [{"text": text, "ids": ids, "scores": row} for text, ids, row in zip(PROBES, encoded, scores, strict=True)]
+
+
+def _sidecar(files: ModelFiles, graph: Path, loaded: Any, token_limit: int, probes: list[Any]) -> dict[str, Any]:
+    import torch
+
+    return {
+        "checkpoint": files.checkpoint.name,
+        "checkpoint_sha256": sha256_file(files.checkpoint),
+        "onnx_sha256": sha256_file(graph),
+        "opset": OPSET,
+        "exported_with": f"torch {torch.__version__}",
+        "labels": list(loaded.labels),
+        "pad_token_id": loaded.tokenizer.pad_token_id or 0,
+        "token_limit": token_limit,
+        "probes": probes,
+    }
