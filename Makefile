@@ -74,6 +74,7 @@ bench: install
 	$(BIN)/python bench/model_call.py
 	$(BIN)/python bench/admin_queue.py
 	$(BIN)/python bench/reads.py
+	$(BIN)/python bench/isso.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 

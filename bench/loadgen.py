@@ -55,17 +55,29 @@ class Results:
             self.errors += 1
 
 
+#: The systems the load generator can post to: ``kommentare``, or ``isso`` (the baseline, ``bench/isso.py``).
+TARGETS = ("kommentare", "isso")
+TARGET = "kommentare"
+
+
+def target_path(article: str) -> str:
+    """Where a comment to ``article`` is posted on the target."""
+    return f"/new?uri=%2F{article}" if TARGET == "isso" else f"/api/v1/articles/{article}/comments"
+
+
 class Client:
     """One keep-alive connection; a connection the server closed while idle is reopened and the post resent."""
 
     def __init__(self, port: int, article: str) -> None:
-        self.port, self.path = port, f"/api/v1/articles/{article}/comments"
+        self.port, self.path = port, target_path(article)
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        # Isso answers a POST only from its configured host (its CSRF check); Kommentare ignores both.
+        self.headers = {**HEADERS, "Origin": f"http://127.0.0.1:{port}", "Referer": f"http://127.0.0.1:{port}/"}
 
     def post(self, payload: bytes) -> tuple[int, bytes]:
         for attempt in (1, 2):
             try:
-                self.connection.request("POST", self.path, payload, HEADERS)
+                self.connection.request("POST", self.path, payload, self.headers)
                 response = self.connection.getresponse()
                 return response.status, response.read()
             except RETRYABLE:
@@ -88,12 +100,10 @@ def prime(port: int) -> None:
 def payloads(count: int, seed: int, new_share: float = corpus.NEW_SHARE) -> list[bytes]:
     """Distinct request bodies, encoded before the clock starts so the measurement pays no JSON cost for them."""
     rng = random.Random(seed)
-    return [
-        json.dumps(
-            {"author_name": corpus.author(rng, new_share), "body": corpus.comment(rng, seed * 1_000_000 + i)}
-        ).encode()
-        for i in range(count)
-    ]
+    bodies = [(corpus.author(rng, new_share), corpus.comment(rng, seed * 1_000_000 + i)) for i in range(count)]
+    if TARGET == "isso":  # the same authors and texts in Isso's shape (a title spares it fetching the page)
+        return [json.dumps({"author": a, "text": t, "title": "Bench"}).encode() for a, t in bodies]
+    return [json.dumps({"author_name": a, "body": t}).encode() for a, t in bodies]
 
 
 def closed_loop(port: int, clients: int, warmup: float, duration: float, seed: int, new_share: float) -> Results:
@@ -220,7 +230,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--grace", type=float, default=10.0, help="open loop: seconds to wait after the last send")
     parser.add_argument("--new-share", type=float, default=corpus.NEW_SHARE, help="share of first-time commenters")
+    parser.add_argument("--target", choices=TARGETS, default="kommentare", help="the system under load")
     args = parser.parse_args()
+    global TARGET  # one process, one target, set before any thread starts
+    TARGET = args.target
     prime(args.port)
     began = time.monotonic()
     if args.mode == "closed":
