@@ -124,8 +124,6 @@ PAGE_POLICY = (
 )
 #: JSON and the widget files are never a document to render or frame.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
-#: The bare widget URLs (pages that embed them without ``?v=``) may be kept an hour; versioned ones a year.
-WIDGET_CACHE = "public, max-age=3600"
 
 
 def security_headers(public_url: str) -> Any:
@@ -140,10 +138,7 @@ def security_headers(public_url: str) -> Any:
         is_page = response.mimetype == "text/html"
         headers.setdefault("Content-Security-Policy", page_policy if is_page else API_POLICY)
         headers.setdefault("X-Frame-Options", "SAMEORIGIN" if is_page else "DENY")
-        if request.path.startswith("/widget/"):
-            if "immutable" not in headers.get("Cache-Control", ""):  # a versioned URL has a year (demo.assets)
-                headers["Cache-Control"] = WIDGET_CACHE
-        elif is_page:
+        if is_page:  # the widget files' caching is the demo blueprint's (``demo.assets``)
             headers.setdefault("Cache-Control", "public, max-age=60")
         return response
 

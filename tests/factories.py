@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from moderation.articles.models import Article
 from moderation.auth import Role
 from moderation.comments.models import Comment, CommentStatus
+from moderation.comments.service import reply_position
 from moderation.moderators.service import create_moderator
 
 ARTICLE_ID = "nordkorea-soldaten"
@@ -32,9 +33,7 @@ def make_comment(
 ) -> Comment:
     comment = Comment(
         article_id=article_id,
-        parent_id=parent.id if parent else None,
-        thread_id=(parent.thread_id or parent.id) if parent else None,
-        depth=parent.depth + 1 if parent else 0,
+        **reply_position(parent),
         author_name=author_name,
         body=body,
         status=status,

@@ -15,12 +15,11 @@ from moderation.archives.records import ArchiveError, CommentRecord, Ref
 
 @dataclass(frozen=True)
 class Placed:
-    """A stored comment as its replies need it (the same fields ``submission.store.new_comment`` derives from)."""
+    """A stored comment as its replies need it (``comments.service.reply_position``)."""
 
     id: int
     article_id: str
-    #: ``thread_id`` of its replies: its own thread's top-level comment, or itself when it is one.
-    root: int
+    thread_id: int | None
     depth: int
 
 
@@ -47,11 +46,3 @@ def insertion_order(comments: Iterable[CommentRecord]) -> list[CommentRecord]:
             placed.add(link.ref)
             order.append(link)
     return order
-
-
-def thread_fields(parent: Placed | None) -> dict[str, int | None]:
-    """``parent_id``, ``thread_id`` and ``depth`` of a reply to ``parent`` (a top-level comment for None). Depth is
-    stored unlimited, as for replies posted here; the thread listing caps what it shows (``thread_max_depth``)."""
-    if parent is None:
-        return {"parent_id": None, "thread_id": None, "depth": 0}
-    return {"parent_id": parent.id, "thread_id": parent.root, "depth": parent.depth + 1}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from moderation.archives.placing import Placed, thread_fields
+from moderation.archives.placing import Placed
 from moderation.archives.records import CommentRecord, Decision
 from moderation.comments.models import Comment, CommentStatus
-from moderation.comments.service import apply_verdict, reason_codes
+from moderation.comments.service import apply_verdict, reason_codes, reply_position
 from moderation.language import guess_language
 from moderation.messages import Message, text
 from moderation.verdicts import Reason, ReasonCode, Verdict
@@ -21,7 +21,7 @@ def new_row(record: CommentRecord, *, parent: Placed | None, reader_id: int | No
     """The row for ``record``, below ``parent`` (None: top level)."""
     comment = Comment(
         article_id=record.article_id,
-        **thread_fields(parent),
+        **reply_position(parent),
         author_name=record.author_name,
         email=record.email,
         body=record.body,

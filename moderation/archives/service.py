@@ -154,7 +154,7 @@ def _stored(session: Session, refs: set[Ref], instance: str) -> dict[Ref, Placed
 
 
 def _placed(comment: Comment) -> Placed:
-    return Placed(comment.id, comment.article_id, comment.thread_id or comment.id, comment.depth)
+    return Placed(comment.id, comment.article_id, comment.thread_id, comment.depth)
 
 
 def _own(ref: Ref, instance: str) -> bool:

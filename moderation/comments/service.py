@@ -8,9 +8,11 @@ above this one); everything that changes a comment (moderators, reports, re-scor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import Article
@@ -46,6 +48,45 @@ def get_comment(session: Session, comment_id: int) -> Comment:
     if comment is None:
         raise CommentNotFound(f"No comment with id {comment_id}.")
     return comment
+
+
+class ThreadMember(Protocol):
+    """What a comment's replies take their place from: a stored comment, or an archive's record of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def thread_id(self) -> int | None: ...
+    @property
+    def depth(self) -> int: ...
+
+
+def reply_position(parent: ThreadMember | None) -> dict[str, int | None]:
+    """``parent_id``, ``thread_id`` (the thread's top-level comment) and ``depth`` of a comment below ``parent``
+    (top level for None). Depth is stored unlimited; the thread listing caps what it shows."""
+    if parent is None:
+        return {"parent_id": None, "thread_id": None, "depth": 0}
+    return {"parent_id": parent.id, "thread_id": parent.thread_id or parent.id, "depth": parent.depth + 1}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for moderators: held comments and since when, and published ones readers reported."""
+
+    pending: int
+    oldest: datetime | None
+    reported: int
+
+
+def waiting(session: Session) -> Waiting:
+    """Two indexed aggregates (the metrics' gauges and the moderators' digest read them)."""
+    pending, oldest = session.execute(
+        select(func.count(), func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING)
+    ).one()
+    reported = session.scalar(
+        select(func.count()).where(Comment.open_reports > 0, Comment.status == CommentStatus.PUBLISHED)
+    )
+    return Waiting(int(pending), oldest, int(reported or 0))
 
 
 def published_counts(*, session: Session, article_ids: Sequence[str]) -> dict[str, int]:

@@ -10,8 +10,12 @@ from pathlib import Path
 from flask import Response, request, url_for
 
 STATIC = Path(__file__).parent / "static"
-#: The versioned URL's cache: a year, and never revalidated (the content behind it cannot change).
+#: The widget files, by name.
+WIDGET_FILES = frozenset({"kommentare.js", "kommentare.css"})
+#: The versioned URL's cache: a year, and never revalidated (the content behind it cannot change) ...
 IMMUTABLE = "public, max-age=31536000, immutable"
+#: ... and the bare one's (pages that embed it without ``?v=``): an hour, a release reaches them within it.
+HOUR = "public, max-age=3600"
 
 
 @functools.cache
@@ -25,14 +29,11 @@ def widget_url(filename: str) -> str:
 
 
 def cache_versioned(response: Response) -> Response:
-    """The demo blueprint's ``after_request``: a year for a URL whose ``v`` is the file's current version."""
+    """The demo blueprint's ``after_request`` for its widget files: a year for a URL whose ``v`` is the file's
+    current version, an hour otherwise (replacing ``send_file``'s ``no-cache``)."""
+    if request.endpoint != "demo.static":
+        return response
     filename = request.view_args.get("filename") if request.view_args else None
-    if request.endpoint == "demo.static" and filename and request.args.get("v") == _known(filename):
-        response.headers["Cache-Control"] = IMMUTABLE
+    current = version(filename) if filename in WIDGET_FILES else None
+    response.headers["Cache-Control"] = IMMUTABLE if current and request.args.get("v") == current else HOUR
     return response
-
-
-def _known(filename: str) -> str | None:
-    return (
-        version(filename) if (STATIC / filename).is_file() and filename in {"kommentare.js", "kommentare.css"} else None
-    )

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from moderation.actors import Actor
 from moderation.articles.service import ArticleInput, register_article
-from moderation.demo.assets import version
+from moderation.demo.assets import WIDGET_FILES, version
 from moderation.demo.content import DEMO_ARTICLE_ID, DEMO_TITLE
 from moderation.extensions import current_session
 
@@ -31,5 +31,5 @@ def seed(base_url: str) -> None:
 @cli.command("widget-urls")
 def widget_urls() -> None:
     """The versioned widget addresses for the newsroom's templates (cached for a year; new with each release)."""
-    for filename in ("kommentare.js", "kommentare.css"):
+    for filename in sorted(WIDGET_FILES):
         click.echo(f"/widget/{filename}?v={version(filename)}")

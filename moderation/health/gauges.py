@@ -11,28 +11,23 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from moderation.comments.models import Comment, CommentStatus
+from moderation.comments.service import waiting
 from moderation.webhooks.models import Delivery, DeliveryStatus, OutboxEvent
 
 
 def database_gauges(session: Session, now: datetime) -> str:
     """Prometheus text lines for the queue and the webhook backlog."""
-    pending, oldest = session.execute(
-        select(func.count(), func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING)
-    ).one()
-    reported = session.scalar(
-        select(func.count()).where(Comment.open_reports > 0, Comment.status == CommentStatus.PUBLISHED)
-    )
+    queue = waiting(session)
     lines = [
         "# HELP kommentare_queue_pending Comments waiting for a moderator.",
         "# TYPE kommentare_queue_pending gauge",
-        f"kommentare_queue_pending {int(pending)}",
+        f"kommentare_queue_pending {queue.pending}",
         "# HELP kommentare_queue_reported Published comments with open reader reports.",
         "# TYPE kommentare_queue_reported gauge",
-        f"kommentare_queue_reported {int(reported or 0)}",
+        f"kommentare_queue_reported {queue.reported}",
         "# HELP kommentare_queue_oldest_pending_seconds Age of the oldest comment waiting for a moderator.",
         "# TYPE kommentare_queue_oldest_pending_seconds gauge",
-        f"kommentare_queue_oldest_pending_seconds {_age(oldest, now)}",
+        f"kommentare_queue_oldest_pending_seconds {_age(queue.oldest, now)}",
         "# HELP kommentare_webhook_backlog Deliveries not yet delivered, by endpoint.",
         "# TYPE kommentare_webhook_backlog gauge",
         "# HELP kommentare_webhook_lag_seconds Age of the oldest undelivered event, by endpoint.",

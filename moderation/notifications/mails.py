@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from moderation.articles.models import Article
 from moderation.comments.models import Comment, CommentStatus
+from moderation.comments.service import Waiting
 from moderation.comments.statements import statement
 from moderation.messages import label_name
 from moderation.notifications.config import MailConfig
@@ -130,10 +131,9 @@ def _ground(ground: dict[str, Any], language: str) -> str:
 _KIND_CONTEXT = {MailKind.CONFIRM: _confirm, MailKind.REPLY: _reply, MailKind.DECISION: _decision}
 
 
-def queue_figures(session: Session) -> dict[str, Any]:
+def queue_figures(session: Session, queue: Waiting, *, oldest_minutes: int) -> dict[str, Any]:
     """What the moderators' digest reports, read when it is queued."""
     pending = Comment.status == CommentStatus.PENDING
-    count, oldest = session.execute(select(func.count(), func.min(Comment.created_at)).where(pending)).one()
     top = session.execute(
         select(Article.id, Article.title, func.count().label("pending"))
         .join(Comment, Comment.article_id == Article.id)
@@ -144,10 +144,10 @@ def queue_figures(session: Session) -> dict[str, Any]:
     ).all()
     published = Comment.status == CommentStatus.PUBLISHED
     return {
-        "pending": int(count),
-        "oldest": oldest.isoformat() if oldest else None,
+        "pending": queue.pending,
+        "oldest_minutes": oldest_minutes,
         "appealed": session.scalar(select(func.count()).where(pending, Comment.appealed_at.is_not(None))),
-        "reported": session.scalar(select(func.count()).where(published, Comment.open_reports > 0)),
+        "reported": queue.reported,
         "flagged": session.scalar(select(func.count()).where(published, Comment.flagged)),
         "articles": [{"title": row.title or row.id, "pending": int(row.pending)} for row in top],
     }

@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moderation import metrics
+from moderation.comments.service import waiting
 from moderation.notifications.config import MailConfig
 from moderation.notifications.mails import Obsolete, queue_figures, render
 from moderation.notifications.models import MailKind, MailMessage, MailRecipient, MailStatus
@@ -94,20 +95,24 @@ def backoff(attempts: int) -> timedelta:
 
 def queue_digest(session: Session, *, config: MailConfig, now: datetime) -> bool:
     """Queue a digest when the oldest pending comment waited ``digest_after_minutes`` and the last digest is
-    ``digest_every_minutes`` old; commits. One per interval however many workers ask."""
+    ``digest_every_minutes`` old; commits. One per interval however many workers ask.
+
+    Each round of the worker asks, so the cheap question comes first and outside the write lock: has anything
+    waited long enough? Only then the lock, the last digest's time and the digest's own figures.
+    """
     if not (config.enabled and config.digest_to):
+        return False
+    queue = waiting(session)
+    session.rollback()
+    if queue.oldest is None or now - queue.oldest < timedelta(minutes=config.digest_after_minutes):
         return False
     with serialized_writes(session):
         last = session.scalar(select(func.max(MailMessage.created_at)).where(MailMessage.kind == MailKind.DIGEST))
         if last is not None and now - last < timedelta(minutes=config.digest_every_minutes):
             session.rollback()
             return False
-        figures = queue_figures(session)
-        oldest = datetime.fromisoformat(figures["oldest"]) if figures["oldest"] else None
-        if oldest is None or now - oldest < timedelta(minutes=config.digest_after_minutes):
-            session.rollback()
-            return False
-        figures["oldest_minutes"] = int((now - oldest).total_seconds() // 60)
+        minutes = int((now - queue.oldest).total_seconds() // 60)
+        figures = queue_figures(session, queue, oldest_minutes=minutes)
         session.add(MailMessage(kind=MailKind.DIGEST, context=figures, created_at=now, next_attempt_at=now))
         session.commit()
     return True

@@ -24,7 +24,7 @@ from moderation.campaigns.detection import Screening
 from moderation.campaigns.indexing import record_screening
 from moderation.campaigns.reasons import merge_campaign
 from moderation.comments.models import Comment, CommentStatus
-from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment
+from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment, reply_position
 from moderation.errors import Conflict, InvalidInput
 from moderation.moderators.models import Moderator
 from moderation.notifications.config import MailConfig
@@ -120,9 +120,7 @@ def new_comment(
 ) -> Comment:
     comment = Comment(
         article_id=article_id,
-        parent_id=parent.id if parent else None,
-        thread_id=(parent.thread_id or parent.id) if parent else None,
-        depth=parent.depth + 1 if parent else 0,
+        **reply_position(parent),
         author_name=author_name.strip(),
         email=email,
         body=body,
