@@ -34,7 +34,7 @@ bp = Blueprint("articles", __name__, url_prefix="/api/v1/articles", description=
 
 @bp.route("/<article_id>", methods=["PUT"])
 @admin_required
-@bp.arguments(ArticleInSchema)
+@bp.arguments(ArticleInSchema())
 @bp.response(200, ArticleOutSchema, description="Updated.")
 @bp.alt_response(201, schema=ArticleOutSchema, description="Registered.")
 @bp.doc(security=[{"bearerAuth": []}])
@@ -62,7 +62,7 @@ def read_thresholds(article_id: str) -> ArticleThresholds:
 
 @bp.route("/<article_id>/thresholds", methods=["PUT"])
 @admin_required
-@bp.arguments(ThresholdsInSchema)
+@bp.arguments(ThresholdsInSchema())
 @bp.response(200, ThresholdsOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def put_thresholds(overrides: Thresholds, article_id: str) -> ArticleThresholds:
@@ -78,7 +78,7 @@ def put_thresholds(overrides: Thresholds, article_id: str) -> ArticleThresholds:
 
 @bp.route("/<article_id>/surge", methods=["POST"])
 @moderator_required
-@bp.arguments(SurgeInSchema)
+@bp.arguments(SurgeInSchema())
 @bp.response(200, ArticleOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def post_surge(surge: dict[str, float | None], article_id: str) -> Article:

@@ -40,7 +40,11 @@ def record_action(
         "details": details,
     }
     session.flush()
-    session.connection().execute(insert(AuditEntry), [row])
+    session.connection().execute(_INSERT, row)
+
+
+#: Built once: every submission inserts an entry (on the table, so the ORM's insert plugin is not involved).
+_INSERT = insert(AuditEntry.__table__)
 
 
 @dataclass(frozen=True)

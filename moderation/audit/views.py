@@ -15,7 +15,7 @@ bp = Blueprint("audit", __name__, url_prefix="/api/v1/moderation", description="
 
 @bp.route("/audit", methods=["GET"])
 @moderator_required
-@bp.arguments(AuditQuerySchema, location="query")
+@bp.arguments(AuditQuerySchema(), location="query")
 @bp.response(200, AuditPageSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def audit(query: AuditQuery) -> Page[AuditEntry]:

@@ -16,7 +16,7 @@ READER_PATH = "/readers/<string(maxlength=255):reader>/ban"
 
 @bp.route(READER_PATH, methods=["POST"])
 @moderator_required
-@bp.arguments(BanInSchema)
+@bp.arguments(BanInSchema())
 @bp.response(201, BanOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def ban(ban_input: BanInput, reader: str) -> Ban:
@@ -34,7 +34,7 @@ def unban(reader: str) -> None:
 
 @bp.route("/comments/<id:comment_id>/ban-author", methods=["POST"])
 @moderator_required
-@bp.arguments(BanInSchema)
+@bp.arguments(BanInSchema())
 @bp.response(201, BanOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def ban_author(ban_input: BanInput, comment_id: int) -> Ban:

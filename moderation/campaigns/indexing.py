@@ -93,13 +93,19 @@ def _index(session: Session, comment: Comment, screening: Screening) -> None:
         "text_hash": text.digest if text else None,
         "created_at": comment.created_at,
     }
-    connection.execute(insert(Fingerprint), [fingerprint])
+    connection.execute(_INSERT_FINGERPRINT, fingerprint)
     if text is not None:
         buckets = [{"band_key": key, "comment_id": comment.id} for key in dict.fromkeys(text.keys)]
-        connection.execute(insert(BandBucket), buckets)
+        connection.execute(_INSERT_BUCKET, buckets)
     if screening.links:
         urls = [{"url_key": url_key(link.url), "comment_id": comment.id, "url": link.url} for link in screening.links]
-        connection.execute(insert(PushedUrl), urls)
+        connection.execute(_INSERT_URL, urls)
+
+
+#: Built once, on the tables: every submission runs the first two.
+_INSERT_FINGERPRINT = insert(Fingerprint.__table__)
+_INSERT_BUCKET = insert(BandBucket.__table__)
+_INSERT_URL = insert(PushedUrl.__table__)
 
 
 #: Copy-paste and copies of rejected comments are one text family: a copy joins either kind of campaign.

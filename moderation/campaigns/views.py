@@ -28,7 +28,7 @@ bp = Blueprint(
 
 @bp.route("", methods=["GET"])
 @moderator_required
-@bp.arguments(CampaignQuerySchema, location="query")
+@bp.arguments(CampaignQuerySchema(), location="query")
 @bp.response(200, CampaignPageSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def campaigns(query: CampaignQuery) -> Page[CampaignSummary]:
@@ -45,7 +45,7 @@ def campaign(campaign_id: int) -> CampaignDetail:
 
 @bp.route("/<id:campaign_id>/decision", methods=["POST"])
 @moderator_required
-@bp.arguments(DecisionSchema)
+@bp.arguments(DecisionSchema())
 @bp.response(200, CampaignDetailSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def decision(decision: Decision, campaign_id: int) -> CampaignDetail:

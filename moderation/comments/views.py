@@ -13,7 +13,7 @@ bp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Reading 
 
 
 @bp.route("/articles/<article_id>/comments", methods=["GET"])
-@bp.arguments(ListQuerySchema, location="query")
+@bp.arguments(ListQuerySchema(), location="query")
 @bp.response(200, ThreadPageSchema)
 def list_comments(query: ThreadQuery, article_id: str) -> ThreadPage:
     settings = current_settings()
@@ -27,7 +27,7 @@ def list_comments(query: ThreadQuery, article_id: str) -> ThreadPage:
 
 
 @bp.route("/comment-counts", methods=["GET"])
-@bp.arguments(CountQuerySchema, location="query")
+@bp.arguments(CountQuerySchema(), location="query")
 @bp.response(200, CountsSchema)
 def comment_counts(query: dict[str, list[str]]) -> dict[str, dict[str, int]]:
     """Published comments of many stories at once, for article lists ("12 Kommentare" under each teaser): kept

@@ -19,7 +19,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/api/v1/moderation/privacy", des
 
 @bp.route("/export", methods=["GET"])
 @admin_required
-@bp.arguments(SubjectSchema, location="query")
+@bp.arguments(SubjectSchema(), location="query")
 @bp.response(200, ExportSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def export(subject: Subject) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def export(subject: Subject) -> dict[str, Any]:
 
 @bp.route("/erase", methods=["POST"])
 @admin_required
-@bp.arguments(SubjectSchema)
+@bp.arguments(SubjectSchema())
 @bp.response(200, ErasedSchema)
 @bp.alt_response(409, schema=ProblemSchema, description="Under a legal hold.")
 @bp.doc(security=[{"bearerAuth": []}])
@@ -45,7 +45,7 @@ def erase(subject: Subject) -> Erased:
 
 @bp.route("/holds", methods=["POST"])
 @admin_required
-@bp.arguments(HoldInSchema)
+@bp.arguments(HoldInSchema())
 @bp.response(201, HoldOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def create_hold(hold_input: HoldInput) -> LegalHold:

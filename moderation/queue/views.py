@@ -15,7 +15,7 @@ bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation", descript
 
 @bp.route("/queue", methods=["GET"])
 @moderator_required
-@bp.arguments(QueueQuerySchema, location="query")
+@bp.arguments(QueueQuerySchema(), location="query")
 @bp.response(200, QueuePageSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def queue(query: QueueQuery) -> Page[QueueItem]:
@@ -24,7 +24,7 @@ def queue(query: QueueQuery) -> Page[QueueItem]:
 
 @bp.route("/comments/<id:comment_id>/decision", methods=["POST"])
 @moderator_required
-@bp.arguments(DecisionSchema)
+@bp.arguments(DecisionSchema())
 @bp.response(200, ModeratorCommentSchema)
 @bp.alt_response(409, schema=ProblemSchema, description="Deleted by its author: nothing to decide.")
 @bp.doc(security=[{"bearerAuth": []}])

@@ -17,7 +17,7 @@ bp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Readers r
 
 @bp.route("/comments/<id:comment_id>/reports", methods=["POST"])
 @limiter.limit(lambda: current_settings().ratelimit_report, methods=["POST"])
-@bp.arguments(ReportSchema)
+@bp.arguments(ReportSchema())
 @bp.response(201, ReportOutSchema, description="Recorded (a repeat by the same reader returns the first report).")
 @bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
 @bp.doc(security=[{}, {"readerToken": []}])

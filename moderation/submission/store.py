@@ -92,12 +92,16 @@ def article_for(
 
 def check_author(session: Session, name: str, reserved: tuple[str, ...]) -> None:
     """Refuse the newsroom's reserved names, its moderators' account names, and look-alikes of them."""
-    moderators = session.scalars(select(Moderator.name).where(Moderator.revoked_at.is_(None)))
+    moderators = session.connection().scalars(_MODERATOR_NAMES)
     imitated = reserved_match(name, (*reserved, *moderators))
     if imitated is not None:
         raise InvalidInput(
             "This name is reserved.", errors={"author_name": ["Reserved for the newsroom; choose another name."]}
         )
+
+
+#: Every guest submission reads these; built once, run on the connection.
+_MODERATOR_NAMES = select(Moderator.name).where(Moderator.revoked_at.is_(None))
 
 
 def parent_for(session: Session, parent_id: int | None, article_id: str) -> Comment | None:

@@ -24,7 +24,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from moderation.articles.models import Article
@@ -52,23 +52,31 @@ def record_of(
     session: Session, *, reader_id: int | None, email: str | None, name: str, secret: str, since: datetime
 ) -> Record:
     """The author's published comments, and their comments (and rejections) since ``since``: one query."""
-    theirs: ColumnElement[bool]
     if reader_id is not None:
-        theirs = Comment.reader_id == reader_id
+        statement, params = _READER_RECORD, {"reader_id": reader_id, "since": since}
     else:
         key = account_key(secret=secret, email=email, author_name=name)
-        theirs = Comment.id.in_(select(Fingerprint.comment_id).where(Fingerprint.account_key == key))
-    recent = Comment.created_at >= since
-    is_published = Comment.status == CommentStatus.PUBLISHED
-    published, total, rejected, first = session.execute(
-        select(
-            func.count(case((is_published, 1))),
-            func.count(case((recent, 1))),
-            func.count(case((recent & (Comment.status == CommentStatus.REJECTED), 1))),
-            func.min(case((is_published, Comment.created_at))),
-        ).where(theirs)
-    ).one()
+        statement, params = _ACCOUNT_RECORD, {"account": key, "since": since}
+    published, total, rejected, first = session.connection().execute(statement, params).one()
     return Record(int(published), int(total), int(rejected), first)
+
+
+def _record(theirs: ColumnElement[bool]) -> Select[int, int, int, datetime | None]:
+    """Built once per kind of author (every submission runs one): counts over the author's comments."""
+    recent = Comment.created_at >= bindparam("since")
+    is_published = Comment.status == CommentStatus.PUBLISHED
+    return select(
+        func.count(case((is_published, 1))),
+        func.count(case((recent, 1))),
+        func.count(case((recent & (Comment.status == CommentStatus.REJECTED), 1))),
+        func.min(case((is_published, Comment.created_at))),
+    ).where(theirs)
+
+
+_READER_RECORD = _record(Comment.reader_id == bindparam("reader_id"))
+_ACCOUNT_RECORD = _record(
+    Comment.id.in_(select(Fingerprint.comment_id).where(Fingerprint.account_key == bindparam("account")))
+)
 
 
 def with_standing(

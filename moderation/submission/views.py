@@ -66,7 +66,7 @@ RESPONSES: dict[Outcome, int | Callable[[SubmissionResult], Response]] = {
 
 @bp.route("/articles/<article_id>/comments", methods=["POST"])
 @limiter.limit(lambda: current_settings().ratelimit_post_comment, methods=["POST"])
-@bp.arguments(SubmissionSchema)
+@bp.arguments(SubmissionSchema())
 @bp.response(201, SubmittedCommentSchema, description="Published.")
 @bp.alt_response(202, schema=SubmittedCommentSchema, description="Stored and held for review; not public yet.")
 @bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
@@ -95,7 +95,7 @@ def post_comment(submission: SubmissionInput, article_id: str) -> tuple[StoredCo
 
 @bp.route("/comments/<id:comment_id>", methods=["PATCH"])
 @limiter.limit(lambda: current_settings().ratelimit_post_comment, methods=["PATCH"])
-@bp.arguments(EditSchema)
+@bp.arguments(EditSchema())
 @bp.response(200, SubmittedCommentSchema, description="Edited and moderated again; status and reasons say how.")
 @bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
 @bp.alt_response(403, schema=ProblemSchema, description="Not the author's comment, or the edit window has closed.")
@@ -136,7 +136,7 @@ def read_statement(comment_id: int) -> Statement:
 
 @bp.route("/comments/<id:comment_id>/appeal", methods=["POST"])
 @limiter.limit(lambda: current_settings().ratelimit_report, methods=["POST"])
-@bp.arguments(AppealSchema)
+@bp.arguments(AppealSchema())
 @bp.response(200, StatementSchema)
 @bp.alt_response(403, schema=ProblemSchema, description="Not the author.")
 @bp.alt_response(409, schema=ProblemSchema, description="Not rejected, or already appealed.")

@@ -16,7 +16,7 @@ bp = Blueprint("votes", __name__, url_prefix="/api/v1", description="Readers vot
 
 @bp.route("/comments/<id:comment_id>/vote", methods=["PUT"])
 @limiter.limit(lambda: current_settings().ratelimit_vote, methods=["PUT"])
-@bp.arguments(VoteSchema)
+@bp.arguments(VoteSchema())
 @bp.response(200, TallySchema, description="The new counts; voting again replaces the voter's vote.")
 @bp.alt_response(401, schema=ProblemSchema, description="A reader token that is not valid (expired, forged).")
 @bp.doc(security=[{}, {"readerToken": []}])

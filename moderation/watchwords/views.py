@@ -20,7 +20,7 @@ bp = Blueprint(
 
 @bp.route("", methods=["GET"])
 @moderator_required
-@bp.arguments(WordQuerySchema, location="query")
+@bp.arguments(WordQuerySchema(), location="query")
 @bp.response(200, WordListSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def index(language: str | None) -> WordlistPage:
@@ -29,7 +29,7 @@ def index(language: str | None) -> WordlistPage:
 
 @bp.route("", methods=["POST"])
 @moderator_required
-@bp.arguments(WordInSchema)
+@bp.arguments(WordInSchema())
 @bp.response(200, WordOutSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def add(word: WordInput) -> Entry:

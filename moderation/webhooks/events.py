@@ -59,7 +59,10 @@ class Subscription(NamedTuple):
 def subscriptions(session: Session) -> list[Subscription]:
     """The endpoints that collect events and the types each wants: the active ones, and those disabled only for
     failing (their backlog grows until an admin enables them again, so the integration misses nothing)."""
-    collecting = WebhookEndpoint.active | (WebhookEndpoint.disabled_reason == DisabledReason.FAILURES)
-    with session.no_autoflush:
-        rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(collecting))
-        return [Subscription(row.id, row.event_types) for row in rows]
+    return [Subscription(row.id, row.event_types) for row in session.connection().execute(_COLLECTING)]
+
+
+#: Every write that may emit asks this; built once and run on the connection (no flush, no ORM compile step).
+_COLLECTING = select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+    WebhookEndpoint.active | (WebhookEndpoint.disabled_reason == DisabledReason.FAILURES)
+)

@@ -37,7 +37,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/webhooks", d
 
 @bp.route("", methods=["POST"])
 @admin_required
-@bp.arguments(EndpointInSchema)
+@bp.arguments(EndpointInSchema())
 @bp.response(201, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def create(endpoint_input: EndpointInput) -> WebhookEndpoint:
@@ -76,7 +76,7 @@ def enable(endpoint_id: int) -> WebhookEndpoint:
 
 @bp.route("/<id:endpoint_id>/rotate-secret", methods=["POST"])
 @admin_required
-@bp.arguments(RotateInSchema)
+@bp.arguments(RotateInSchema())
 @bp.response(200, EndpointCreatedSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def rotate(rotation: dict[str, Any], endpoint_id: int) -> WebhookEndpoint:
@@ -92,7 +92,7 @@ def rotate(rotation: dict[str, Any], endpoint_id: int) -> WebhookEndpoint:
 
 @bp.route("/<id:endpoint_id>/redeliver", methods=["POST"])
 @admin_required
-@bp.arguments(RedeliverInSchema)
+@bp.arguments(RedeliverInSchema())
 @bp.response(200, RedeliveredSchema)
 @bp.doc(security=[{"bearerAuth": []}])
 def redeliver_deliveries(redelivery: Redelivery, endpoint_id: int) -> dict[str, int]:
@@ -104,7 +104,7 @@ def redeliver_deliveries(redelivery: Redelivery, endpoint_id: int) -> dict[str, 
 
 @bp.route("/<id:endpoint_id>/deliveries", methods=["GET"])
 @admin_required
-@bp.arguments(DeliveryQuerySchema, location="query")
+@bp.arguments(DeliveryQuerySchema(), location="query")
 @bp.response(200, DeliverySchema(many=True))
 @bp.doc(security=[{"bearerAuth": []}])
 def deliveries(query: dict[str, Any], endpoint_id: int) -> list[Delivery]:
