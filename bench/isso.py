@@ -1,6 +1,6 @@
 """Writes side by side with Isso 0.14: the baseline row measured in the same run, on the same machine and load.
 
-``python bench/isso.py [--repeats 3] [--duration 20] [--clients 16]``
+``python bench/isso.py [--repeats 3] [--duration 20] [--clients 16] [--postgres URL]``
 
 Isso is installed into its own venv (``.bench/isso-venv``, ``pip install isso==0.14.0 gunicorn``) the first time,
 configured with moderation and its guard (rate limits) off, and served by gunicorn with the same 2 workers × 2
@@ -9,7 +9,9 @@ every stage on: rules, watched words, campaigns, trust; a fresh SQLite database 
 ``toxicity_http.py``). The same load generator (``loadgen.py --target``, its own process) posts the same authors
 and texts to both: 16 keep-alive clients back to back, a warm-up, then the measured window. Rows are interleaved
 over ``--repeats``; the table shows medians, comments/s and server CPU per comment, and each row's ratio to Isso's
-from the same run. Results also go to ``.bench/isso.json``.
+from the same run. With ``--postgres`` (a server URL whose account may create databases) a third row runs Kommentare
+on a fresh PostgreSQL database on the same host, with its ratio to the SQLite row. Results also go to
+``.bench/isso.json``.
 """
 
 from __future__ import annotations
@@ -97,9 +99,9 @@ def measure_isso(bin_dir: Path, args: argparse.Namespace, seed: int) -> dict[str
         server.stop()
 
 
-def measure_kommentare(args: argparse.Namespace, seed: int) -> dict[str, Any]:
+def measure_kommentare(args: argparse.Namespace, seed: int, postgres: str | None = None) -> dict[str, Any]:
     config = kommentare("kommentare", "bundled", KOMMENTARE)
-    with fresh(config.name, None) as url:
+    with fresh(config.name, postgres) as url:
         spec = replace(config.spec, env={**config.spec.env, "KOMMENTARE_DATABASE_URL": url})
         with running(spec) as server:
             return run_loadgen(server, closed(args.clients, args.warmup, args.duration, "kommentare"), seed)
@@ -122,6 +124,13 @@ def report(runs: dict[str, list[dict[str, Any]]], duration: float) -> dict[str, 
         print(f"{line} {cpus[name] / cpus['isso']:>7.2f} {p99[name]:>8.0f}")
     met = rates["kommentare"] >= 1.5 * rates["isso"]
     print(f"target: Kommentare >= 1.5x Isso's comments/s: {'met' if met else 'NOT met'}")
+    if "postgresql" in runs:
+        ratio = rates["postgresql"] / rates["kommentare"]
+        met = ratio >= 0.9 and p99["postgresql"] <= 150
+        print(
+            f"PostgreSQL / SQLite: {ratio:.2f}, p99 {p99['postgresql']:.0f} ms (target >= 0.9, <= 150 ms): "
+            f"{'met' if met else 'NOT met'}"
+        )
     return {"comments_per_second": rates, "cpu_ms_per_comment": cpus, "p99_ms": p99}
 
 
@@ -131,18 +140,19 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--postgres", metavar="URL", help="also run Kommentare on PostgreSQL (a fresh database)")
     args = parser.parse_args()
     SCRATCH.mkdir(exist_ok=True)
     bin_dir = isso_venv()
-    runs: dict[str, list[dict[str, Any]]] = {"isso": [], "kommentare": []}
-    for repeat in range(args.repeats):  # interleaved: both rows see the same machine state
+    names = ("isso", "kommentare", *(("postgresql",) if args.postgres else ()))
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for repeat in range(args.repeats):  # interleaved: every row sees the same machine state
         runs["isso"].append(measure_isso(bin_dir, args, seed=repeat + 1))
         runs["kommentare"].append(measure_kommentare(args, seed=repeat + 1))
-        print(
-            f"[{repeat + 1}/{args.repeats}] isso {runs['isso'][-1]['scored_per_second']}/s, "
-            f"kommentare {runs['kommentare'][-1]['scored_per_second']}/s",
-            flush=True,
-        )
+        if args.postgres:
+            runs["postgresql"].append(measure_kommentare(args, seed=repeat + 1, postgres=args.postgres))
+        rates = ", ".join(f"{name} {rows[-1]['scored_per_second']}/s" for name, rows in runs.items())
+        print(f"[{repeat + 1}/{args.repeats}] {rates}", flush=True)
     summary = report(runs, args.duration)
     (SCRATCH / "isso.json").write_text(json.dumps({"runs": runs, "summary": summary}, indent=2))
 

@@ -8,14 +8,22 @@ edit window is open; readers signed in through the newsroom's token may use that
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from itsdangerous import BadSignature, URLSafeSerializer
 
 PREFIX = "kedit_"
 _SALT = "kommentare.comment-edit"
 
 
+@lru_cache(maxsize=8)
+def _serializer(secret: str) -> URLSafeSerializer:
+    """One per secret (every answer to a post signs a token; a rotated secret gets its own)."""
+    return URLSafeSerializer(secret, salt=_SALT)
+
+
 def edit_token(secret: str, comment_id: int) -> str:
-    return PREFIX + URLSafeSerializer(secret, salt=_SALT).dumps({"comment": comment_id})
+    return PREFIX + _serializer(secret).dumps({"comment": comment_id})
 
 
 def is_edit_token(token: str) -> bool:
@@ -27,7 +35,7 @@ def comment_of(secret: str, token: str) -> int | None:
     if not is_edit_token(token):
         return None
     try:
-        data = URLSafeSerializer(secret, salt=_SALT).loads(token[len(PREFIX) :])
+        data = _serializer(secret).loads(token[len(PREFIX) :])
     except BadSignature:
         return None
     comment = data.get("comment") if isinstance(data, dict) else None
