@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python bench/filters.py
 	$(BIN)/python bench/stages.py
 	$(BIN)/python bench/campaigns.py
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/model_call.py
 	$(BIN)/python bench/admin_queue.py
 	$(BIN)/python bench/reads.py

@@ -31,8 +31,11 @@ class Author:
 
     def ban_subjects(self, secret: str) -> list[str]:
         """What a ban on this author names (``bans.service``)."""
-        reader_id = self.reader.id if self.reader is not None else None
-        return subjects_for(reader_id=reader_id, email=self.email, author_name=self.name, secret=secret)
+        return subjects_for(reader_id=self.reader_id, email=self.email, author_name=self.name, secret=secret)
+
+    @property
+    def reader_id(self) -> int | None:
+        return self.reader.id if self.reader is not None else None
 
     @property
     def account(self) -> str | None:

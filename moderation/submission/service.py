@@ -21,7 +21,7 @@ from moderation.bans.service import refuse_if_banned
 from moderation.campaigns.detection import Posting, Screening
 from moderation.campaigns.indexing import screen_submission
 from moderation.campaigns.models import CampaignKind
-from moderation.comments.models import CommentStatus
+from moderation.comments.models import Comment, CommentStatus
 from moderation.submission.identity import Author, author_of, with_edit_token
 from moderation.submission.modes import refuse_guest
 from moderation.submission.nudge import Nudge, nudge_for
@@ -41,6 +41,7 @@ from moderation.submission.store import (
 from moderation.submission.trust import with_standing
 from moderation.thresholds import merge
 from moderation.types import utcnow
+from moderation.verdicts import Verdict
 from moderation.webhooks.events import subscriptions
 from moderation.writes import serialized_writes
 
@@ -96,7 +97,49 @@ def submit(
     With nudge mode on, a first submission the model alone would hold or reject is answered with the nudge and
     nothing is stored; a resubmission with ``nudge_acknowledged`` goes through as usual.
     """
-    policy, pipeline = runtime.policy, runtime.pipeline
+    admitted = _admit(session, runtime, article_id, submission, authorization)
+    verdict = _moderate(session, runtime, admitted, submission)
+    nudged = _nudged(session, runtime, submission, verdict)
+    if nudged is not None:
+        return nudged
+    screening = _screen(session, runtime, article_id, submission, admitted.author)
+    comment = new_comment(
+        article_id=article_id,
+        author_name=admitted.author.name,
+        email=admitted.author.email,
+        body=submission.body,
+        parent=admitted.parent,
+        verdict=verdict,
+    )
+    comment.reader_id = admitted.author.reader_id
+    apply_campaign_hits(comment, verdict, screening, failed=screening is None)
+    stored = _write(session, runtime, admitted, comment, verdict, screening, notify_replies=submission.notify_replies)
+    stored = with_edit_token(stored, runtime.policy)
+    outcome = OUTCOME_FOR_STATUS[stored.status]
+    metrics.count_decision(outcome=outcome.value, reasons=(str(r["code"]) for r in stored.reasons))
+    return SubmissionResult(outcome, comment=stored)
+
+
+@dataclass(frozen=True)
+class _Admitted:
+    """What the checks before moderation found: the story (``new``: registered in the write phase), the parent
+    replied to, and who writes."""
+
+    article: Article
+    new: bool
+    parent: Comment | None
+    author: Author
+
+
+def _admit(
+    session: Session,
+    runtime: SubmissionRuntime,
+    article_id: str,
+    submission: SubmissionInput,
+    authorization: str | None,
+) -> _Admitted:
+    """Everything that refuses a submission outright (domain errors, nothing decided or stored yet)."""
+    policy = runtime.policy
     article, new = article_for(
         session, article_id, auto_create=policy.auto_create_articles, auto_close_days=policy.auto_close_days
     )
@@ -107,50 +150,65 @@ def submit(
     refuse_if_banned(session, author.ban_subjects(policy.secret_key), utcnow())
     refuse_guest(article, guest=author.reader is None, default=policy.guests)
     check_notify(submission.notify_replies, email=author.email, mail=runtime.mail)
-    verdict = pipeline.moderate(
+    return _Admitted(article, new, parent, author)
+
+
+def _moderate(
+    session: Session, runtime: SubmissionRuntime, admitted: _Admitted, submission: SubmissionInput
+) -> Verdict:
+    """The pipeline's verdict, then what the author's standing and the story's mode make of it."""
+    policy, article, author = runtime.policy, admitted.article, admitted.author
+    verdict = runtime.pipeline.moderate(
         submission.body,
         thresholds=merge(policy.thresholds, article.thresholds),
         wordlist=wordlist_for(session, runtime),
     )
-    reader_id = author.reader.id if author.reader is not None else None
-    verdict = with_standing(
+    return with_standing(
         verdict,
         session=session,
         article=article,
-        reader_id=reader_id,
+        reader_id=author.reader_id,
         email=author.account,
         name=author.name,
         policy=policy,
     )
-    if policy.nudge_enabled and not submission.nudge_acknowledged:
-        nudge = nudge_for(pipeline=pipeline, body=submission.body, verdict=verdict)
-        if nudge is not None:
-            session.rollback()  # only reads happened: end them, store nothing
-            metrics.count_decision(outcome=Outcome.NUDGED.value, reasons=(str(r.code) for r in verdict.reasons))
-            return SubmissionResult(Outcome.NUDGED, nudge=nudge)
-    screening = _screen(session, runtime, article_id, submission, author)
-    comment = new_comment(
-        article_id=article_id,
-        author_name=author.name,
-        email=author.email,
-        body=submission.body,
-        parent=parent,
-        verdict=verdict,
-    )
-    comment.reader_id = author.reader.id if author.reader is not None else None
-    apply_campaign_hits(comment, verdict, screening, failed=screening is None)
-    endpoints = subscriptions(session)
+
+
+def _nudged(
+    session: Session, runtime: SubmissionRuntime, submission: SubmissionInput, verdict: Verdict
+) -> SubmissionResult | None:
+    """Nudge mode: the answer for a first submission the model alone would hold or reject, else None."""
+    if not runtime.policy.nudge_enabled or submission.nudge_acknowledged:
+        return None
+    nudge = nudge_for(pipeline=runtime.pipeline, body=submission.body, verdict=verdict)
+    if nudge is None:
+        return None
+    session.rollback()  # only reads happened: end them, store nothing
+    metrics.count_decision(outcome=Outcome.NUDGED.value, reasons=(str(r.code) for r in verdict.reasons))
+    return SubmissionResult(Outcome.NUDGED, nudge=nudge)
+
+
+def _write(
+    session: Session,
+    runtime: SubmissionRuntime,
+    admitted: _Admitted,
+    comment: Comment,
+    verdict: Verdict,
+    screening: Screening | None,
+    *,
+    notify_replies: bool,
+) -> StoredComment:
+    """The write phase under the write lock: the story if new, a surge, the comment with its index, audit and
+    events, the mails it causes; one commit."""
+    endpoints = subscriptions(session)  # read before the lock
     with serialized_writes(session):
-        if new:
-            register_article(session, article)
-        _surge_on_burst(session, article, screening, policy)
+        if admitted.new:
+            register_article(session, admitted.article)
+        _surge_on_burst(session, admitted.article, screening, runtime.policy)
         stored = store(session, comment=comment, verdict=verdict, screening=screening, endpoints=endpoints)
-        tell_readers(session, comment=comment, notify_replies=submission.notify_replies, mail=runtime.mail)
+        tell_readers(session, comment=comment, notify_replies=notify_replies, mail=runtime.mail)
         session.commit()
-    stored = with_edit_token(stored, policy)
-    outcome = OUTCOME_FOR_STATUS[stored.status]
-    metrics.count_decision(outcome=outcome.value, reasons=(str(r["code"]) for r in stored.reasons))
-    return SubmissionResult(outcome, comment=stored)
+    return stored
 
 
 def _surge_on_burst(session: Session, article: Article, screening: Screening | None, policy: SubmissionPolicy) -> None:
