@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 # Imported by name so ``mypy bench`` checks this file without type-checking the service (its own ``make lint`` does).
@@ -26,13 +26,13 @@ _lock = threading.Lock()
 _original = batcher._deliver
 
 
-def _counting(requests: list[Any], run: Callable[[list[Any]], Any], inputs: list[Any]) -> None:
+def _counting(requests: list[Any], scorer: Any, inputs: list[Any], timing: Any) -> None:
     lengths = [len(i) for i in inputs] if inputs and isinstance(inputs[0], Sequence) else [0]
     with _lock:
         _sizes[len(requests)] += 1
         _tokens["real"] += sum(lengths)
         _tokens["padded"] += max(lengths) * len(lengths)
-    _original(requests, run, inputs)
+    _original(requests, scorer, inputs, timing)
 
 
 def _report() -> None:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher, plan_batches
+from moderation.toxicity.batcher import INLINE_AFTER, INLINE_SECONDS, DeadlineExceeded, MicroBatcher, plan_batches
 from moderation.toxicity.loading import ModelUnavailable
 
 
@@ -127,3 +127,102 @@ def test_many_threads_get_their_own_results() -> None:
     assert [r["toxicity"] for r in results] == [(i % 17 + 1) / 100 for i in range(200)]
     assert max(len(b) for b in scorer.batches) <= 8
     assert sum(len(b) for b in scorer.batches) == 200
+
+
+def _warm(batcher: MicroBatcher, calls: int = INLINE_AFTER) -> None:
+    for _ in range(calls):
+        batcher.submit("warm up", timeout=5).result(timeout=5)
+
+
+def test_a_proven_fast_model_is_called_in_the_request_thread_when_idle() -> None:
+    scorer = Named()
+    batcher = MicroBatcher(lambda: scorer)
+    _warm(batcher)
+    assert set(scorer.threads) == {"toxicity-batcher"}  # unmeasured: always the scoring thread
+    future = batcher.submit("hallo welt", timeout=5)
+    assert future.done() and future.result() == {"toxicity": 0.02}  # answered before submit returned
+    assert scorer.threads[-1] == threading.current_thread().name
+
+
+def test_a_slow_model_stays_on_the_scoring_thread_so_deadlines_hold() -> None:
+    class Slow(RecordingScorer):
+        def score_encoded(self, batch: Sequence[Sequence[int]]) -> list[dict[str, float]]:
+            time.sleep(INLINE_SECONDS * 1.5)
+            return super().score_encoded(batch)
+
+    batcher = MicroBatcher(lambda: Slow())
+    _warm(batcher)
+    future = batcher.submit("hallo", timeout=5)
+    assert not future.done()  # queued, not scored inline
+    assert future.result(timeout=5) == {"toxicity": 0.01}
+
+
+def test_a_short_deadline_keeps_even_a_fast_model_off_the_request_thread() -> None:
+    scorer = RecordingScorer()
+    batcher = MicroBatcher(lambda: scorer)
+    _warm(batcher)
+    assert batcher.submit("hallo", timeout=5).done()
+    with pytest.raises(DeadlineExceeded):  # queued (a tenth of a microsecond is below any model call), then too late
+        batcher.submit("hallo", timeout=0.000_001).result(timeout=5)
+
+
+class Named(RecordingScorer):
+    """Records which thread made each model call, and fails while ``broken``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[str] = []
+        self.broken = False
+
+    def score_encoded(self, batch: Sequence[Sequence[int]]) -> list[dict[str, float]]:
+        self.threads.append(threading.current_thread().name)
+        if self.broken:
+            raise ModelUnavailable("gone")
+        return super().score_encoded(batch)
+
+
+def test_an_inline_failure_fails_the_request_and_sends_the_next_ones_to_the_scoring_thread() -> None:
+    scorer = Named()
+    batcher = MicroBatcher(lambda: scorer)
+    _warm(batcher)
+    scorer.broken = True
+    failed = batcher.submit("eins", timeout=5)
+    assert failed.done() and scorer.threads[-1] == threading.current_thread().name
+    with pytest.raises(ModelUnavailable, match="gone"):
+        failed.result()
+    scorer.broken = False
+    for _ in range(INLINE_AFTER):  # measured again from scratch
+        batcher.submit("zwei", timeout=5).result(timeout=5)
+        assert scorer.threads[-1] == "toxicity-batcher"
+    batcher.submit("drei", timeout=5).result(timeout=5)
+    assert scorer.threads[-1] == threading.current_thread().name
+
+
+def test_requests_arriving_during_an_inline_call_are_batched_by_the_scoring_thread() -> None:
+    gate, inside = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    class Holds(RecordingScorer):
+        hold = False
+
+        def score_encoded(self, batch: Sequence[Sequence[int]]) -> list[dict[str, float]]:
+            if self.hold and not calls:
+                inside.set()
+                gate.wait(timeout=5)
+            if self.hold:
+                calls.append(len(batch))
+            return super().score_encoded(batch)
+
+    scorer = Holds()
+    batcher = MicroBatcher(lambda: scorer, max_batch=8)
+    _warm(batcher)
+    scorer.hold = True
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(lambda: batcher.submit("eins", timeout=5).result(timeout=5))
+        assert inside.wait(timeout=5)  # the inline call holds the model
+        queued = [batcher.submit("wort " * n, timeout=5) for n in (1, 2, 3)]
+        assert not any(f.done() for f in queued)
+        gate.set()
+        assert first.result(timeout=5) == {"toxicity": 0.01}
+    assert [f.result(timeout=5)["toxicity"] for f in queued] == [0.01, 0.02, 0.03]
+    assert calls == [1, 3]  # one inline call, then the three queued ones in one batch
