@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
+from typing import Any
 
 import corpus
 
@@ -172,3 +173,18 @@ FINGERPRINT_COLUMNS = "comment_id, article_id, account_key, account_new, text_ha
 def fingerprint_tuple(row: Row, *, sqlite: bool) -> tuple[object, ...]:
     created = sqlite_time(row.created_at) if sqlite else row.created_at.isoformat()
     return (row.id, row.article_id, row.account, False, row.digest, created)
+
+
+def insert_sqlite(connection: Any, batch: list[Row]) -> None:
+    """One chunk of rows into SQLite with ``sqlite3``: comments, fingerprints and band buckets, then commit."""
+    marks = ", ".join("?" * 11)
+    connection.executemany(
+        f"INSERT INTO comments ({COMMENT_COLUMNS}) VALUES ({marks})", [comment_tuple(r, sqlite=True) for r in batch]
+    )
+    connection.executemany(
+        f"INSERT INTO campaign_fingerprints ({FINGERPRINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+        [fingerprint_tuple(r, sqlite=True) for r in batch],
+    )
+    buckets = sorted({(key, r.id) for r in batch for key in r.keys})
+    connection.executemany("INSERT INTO campaign_buckets (band_key, comment_id) VALUES (?, ?)", buckets)
+    connection.commit()

@@ -47,10 +47,11 @@ from moderation.campaigns.minhash import TextPrint, fingerprint
 from moderation.campaigns.models import BandBucket, Fingerprint
 from moderation.comments.models import Comment
 from moderation.extensions import db
+from moderation.readers import models as _readers  # noqa: F401 (registers the table comments.reader_id refers to)
 from moderation.types import utcnow
 
 SCRATCH = Path(__file__).resolve().parent.parent / ".bench"
-TABLES = ("articles", "campaigns", "comments", "campaign_fingerprints", "campaign_buckets", "campaign_urls")
+TABLES = ("articles", "readers", "campaigns", "comments", "campaign_fingerprints", "campaign_buckets", "campaign_urls")
 CONFIG = CampaignConfig(secret="bench")
 
 
@@ -79,18 +80,7 @@ def _load_sqlite(url: str, articles: list[tuple[str]], chunks: Any) -> None:
         [(a, now, now) for (a,) in articles],
     )
     for batch in chunks:
-        marks = ", ".join("?" * 11)
-        connection.executemany(
-            f"INSERT INTO comments ({cc.COMMENT_COLUMNS}) VALUES ({marks})",
-            [cc.comment_tuple(r, sqlite=True) for r in batch],
-        )
-        connection.executemany(
-            f"INSERT INTO campaign_fingerprints ({cc.FINGERPRINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            [cc.fingerprint_tuple(r, sqlite=True) for r in batch],
-        )
-        buckets = sorted({(key, r.id) for r in batch for key in r.keys})
-        connection.executemany("INSERT INTO campaign_buckets (band_key, comment_id) VALUES (?, ?)", buckets)
-        connection.commit()
+        cc.insert_sqlite(connection, batch)
     connection.execute("ANALYZE")
     connection.commit()
     connection.close()

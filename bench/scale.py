@@ -13,8 +13,8 @@ generator's corpus through the whole WSGI stack (Flask's test client: routing, s
 after 200 unmeasured ones; it reports that process's CPU time per comment (the ONNX scoring thread included).
 One thread, so the figure is CPU, not contention. Sizes are interleaved over ``--rounds``; medians are printed with
 each size's ratio to the empty database of the same run (and the fastest round's, the least disturbed on a shared
-machine), and a row with campaign detection off shows how much of
-any growth is detection's. Results also go to ``.bench/scale.json``.
+machine), and a row with campaign detection off shows how much of any growth is detection's. Results also go to
+``.bench/scale.json``.
 """
 
 from __future__ import annotations
@@ -79,16 +79,7 @@ def _load(path: Path, n: int) -> None:
     )
     with multiprocessing.Pool(os.cpu_count() or 1) as pool:
         for batch in cc.rows(n, start, pool.map):
-            marks = ", ".join("?" * 11)
-            comments = [cc.comment_tuple(r, sqlite=True) for r in batch]
-            connection.executemany(f"INSERT INTO comments ({cc.COMMENT_COLUMNS}) VALUES ({marks})", comments)
-            fingerprints = [cc.fingerprint_tuple(r, sqlite=True) for r in batch]
-            connection.executemany(
-                f"INSERT INTO campaign_fingerprints ({cc.FINGERPRINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", fingerprints
-            )
-            buckets = sorted({(key, r.id) for r in batch for key in r.keys})
-            connection.executemany("INSERT INTO campaign_buckets (band_key, comment_id) VALUES (?, ?)", buckets)
-            connection.commit()
+            cc.insert_sqlite(connection, batch)
     connection.execute(
         "UPDATE articles SET published_count = (SELECT count(*) FROM comments c "
         "WHERE c.article_id = articles.id AND c.status = 'published')"

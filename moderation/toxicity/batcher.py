@@ -20,7 +20,6 @@ deadlines hold.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import queue
 import threading
@@ -170,7 +169,7 @@ def _deliver(batch: list[_Request], scorer: Scorer, inputs: list[Any], timing: _
     try:
         results = scorer.score_encoded(inputs) if isinstance(scorer, EncodingScorer) else scorer.score(inputs)
     except Exception as exc:
-        timing.record(math.inf)  # a failing model is not called inline until it has proven fast again
+        timing.reset()  # a failing model is not called inline until it has proven fast again
         _fail(batch, exc)
         return
     timing.record((time.monotonic() - started) / len(batch))
@@ -179,17 +178,17 @@ def _deliver(batch: list[_Request], scorer: Scorer, inputs: list[Any], timing: _
 
 
 class _CallTiming:
-    """A moving average of model seconds per text, and how many calls it has seen since the last failure."""
+    """A moving average of model seconds per text, and how many calls it has seen since the last failure (``reset``)."""
 
     def __init__(self) -> None:
         self.average, self.calls = 0.0, 0
 
     def record(self, seconds: float) -> None:
-        if not math.isfinite(seconds) or not math.isfinite(self.average):
-            self.average, self.calls = seconds, 1 if math.isfinite(seconds) else 0
-            return
         self.calls += 1
         self.average = seconds if self.calls == 1 else 0.8 * self.average + 0.2 * seconds
+
+    def reset(self) -> None:
+        self.average, self.calls = 0.0, 0
 
     def fast_enough(self, timeout: float) -> bool:
         return self.calls >= INLINE_AFTER and self.average < min(INLINE_SECONDS, timeout / 10)
