@@ -144,16 +144,18 @@ class ModerationPipeline:
             thresholds={label: dict(levels) for label, levels in thresholds.items()},
             shadow=self._shadow(text, ruleset, shadow_hits, model_findings, action),
             wordlist_version=wordlist.version if wordlist is not None else None,
-            shadow_model=self._shadow_model(text, action),
+            shadow_model=self._shadow_model(text, action, scores),
         )
 
-    def _shadow_model(self, text: str, enforced: Action) -> dict[str, Any] | None:
-        """The shadow candidate's toxicity score and what its own thresholds would ask for; never raises."""
+    def _shadow_model(self, text: str, enforced: Action, scores: dict[str, float] | None) -> dict[str, Any] | None:
+        """The shadow candidate's toxicity score (blended with the base model's, as it would be once active) and
+        what its own thresholds would ask for; never raises."""
         head = self.shadow_head
         if head is None:
             return None
+        base = None if scores is None else scores.get("toxicity_base", scores.get("toxicity"))
         try:
-            [probability] = head.probabilities([text])
+            [probability] = head.probabilities([text], None if base is None else [base])
         except Exception:
             log.exception("shadow candidate %s failed; nothing recorded", head.head_id)
             return None

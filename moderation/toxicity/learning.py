@@ -2,8 +2,9 @@
 decisions it never saw, store it with its card; activate and roll back by hand, never by itself.
 
 Every comment a moderator approved (0) or rejected (1) is a label. By comment id (so the split is stable between
-runs), one in ``HOLDOUT_EVERY`` is held out for the comparison, another one in ``HOLDOUT_EVERY`` calibrates the
-candidate's own hold and reject thresholds (precision >= 0.8 / 0.99, as the shipped card), and the rest train the
+runs), one in ``HOLDOUT_EVERY`` is held out for the comparison, another one in ``HOLDOUT_EVERY`` fits how the head's
+logit blends with the base model's (``sitehead.Blend``) and then calibrates the candidate's own hold and reject
+thresholds (precision >= 0.8 / 0.99, as the shipped card), and the rest train the
 head together with the bundled training data (GermEval 2018 train, when ``--data`` has it), the site's rows
 weighted up. Thresholds are never fitted on rows the head trained on (it would fit them too well) nor on the
 held-out slice the report is computed on.
@@ -24,12 +25,14 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentStatus
 from moderation.toxicity.calibrate import Confusion, confusion, fit_reject
-from moderation.toxicity.sitehead import LABEL, SiteHead, TrainingSet, train
+from moderation.toxicity.sitehead import LABEL, Blend, SiteHead, TrainingSet, fit_blend, train
 
 HOLDOUT_EVERY = 5
 #: A threshold no probability reaches.
 NEVER = 2.0
 SITE_WEIGHT = 3.0
+#: Texts per model call when the base model scores decisions: one padded batch of thousands would need gigabytes.
+SCORE_CHUNK = 32
 HOLD_PRECISION, REJECT_PRECISION = 0.8, 0.99
 GERMEVAL_TRAIN = Path("toxicity/germeval2018/germeval2018.training.txt")
 CARD = "model-card.json"
@@ -73,6 +76,7 @@ class CandidateReport:
     base: Side
     candidate: Side
     thresholds: dict[str, float]
+    blend: Blend | None = None
 
 
 def decisions(session: Session) -> list[Decision]:
@@ -118,12 +122,13 @@ def train_candidate(
     learn = [d for d in site if d.comment_id % HOLDOUT_EVERY > 1]
     bundled = germeval_rows(data_dir)
     head = SiteHead(train(_training_set(bundled, learn)), head_id="pending")
-    scored = zip(head.probabilities([d.body for d in calibration]), calibration, strict=True)
-    fitted = _thresholds([(probability, d.rejected) for probability, d in scored])
-    base_side = _side(base.model_id, _base_scores(base, held), held, base_hold)
+    fitted = _calibrate(head, base, calibration)
+    held_base = _base_scores(base, held)
+    base_side = _side(base.model_id, held_base, held, base_hold)
     candidate_id = _candidate_id(site, bundled)
     head.head_id = candidate_id
-    candidate_side = _side(f"site:{candidate_id}", head.probabilities([d.body for d in held]), held, fitted.get("hold"))
+    candidate_scores = head.probabilities([d.body for d in held], held_base)
+    candidate_side = _side(f"site:{candidate_id}", candidate_scores, held, fitted.get("hold"))
     path = candidates_dir / candidate_id
     path.mkdir(parents=True, exist_ok=True)
     head.save(path / HEAD)
@@ -135,9 +140,20 @@ def train_candidate(
         base_side,
         candidate_side,
         fitted,
+        head.blend,
     )
     (path / CARD).write_text(json.dumps(_card(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return report
+
+
+def _calibrate(head: SiteHead, base: Any, calibration: Sequence[Decision]) -> dict[str, float]:
+    """Fit the head's blend with the base model, then its thresholds, on decisions the head never trained on."""
+    base_scores = _base_scores(base, calibration)
+    texts = [d.body for d in calibration]
+    own = head.probabilities(texts)
+    head.blend = fit_blend([(b, h, d.rejected) for b, h, d in zip(base_scores, own, calibration, strict=True)])
+    blended = head.probabilities(texts, base_scores)
+    return _thresholds([(probability, d.rejected) for probability, d in zip(blended, calibration, strict=True)])
 
 
 def _training_set(bundled: Sequence[tuple[str, bool]], site: Sequence[Decision]) -> TrainingSet:
@@ -158,7 +174,8 @@ def _thresholds(samples: Sequence[tuple[float, bool]]) -> dict[str, float]:
 def _base_scores(base: Any, held: Sequence[Decision]) -> list[float]:
     """The base model's score of each held-out comment (as stored when it judged it, else scored now)."""
     missing = [d.body for d in held if d.base_score is None]
-    fresh = iter([row.get(LABEL, 0.0) for row in base.score(missing)] if missing else [])
+    chunks = (base.score(missing[start : start + SCORE_CHUNK]) for start in range(0, len(missing), SCORE_CHUNK))
+    fresh = iter([row.get(LABEL, 0.0) for chunk in chunks for row in chunk])
     return [d.base_score if d.base_score is not None else next(fresh) for d in held]
 
 
@@ -186,11 +203,13 @@ def _candidate_id(site: Sequence[Decision], bundled: Sequence[tuple[str, bool]])
 def _card(report: CandidateReport) -> dict[str, Any]:
     return {
         "candidate": report.candidate_id,
-        "kind": "site head: hashed character 2-5-grams, logistic regression (moderation/toxicity/sitehead.py)",
+        "kind": "site head: hashed character 2-5-grams, logistic regression, blended with the base model's logit "
+        "(moderation/toxicity/sitehead.py)",
         "trained_at": datetime.now(UTC).isoformat(),
         "trained_on": report.trained_on,
         "held_out_decisions": report.held_out,
         "default_thresholds": {LABEL: report.thresholds} if report.thresholds else {},
+        "blend": asdict(report.blend) if report.blend else None,
         "default_thresholds_selection": (
             f"lowest score with precision >= {HOLD_PRECISION} (hold) / >= {REJECT_PRECISION} (reject) on the "
             "calibration decisions (1 in 5 by comment id, not trained on)"

@@ -4,7 +4,10 @@ Moderators' approvals and rejections are labels in the site's own domain, which 
 linear model over character 2-5-grams (of the normalised text, so disguises fold like everywhere else) learns from
 a few thousand of them in seconds on one core, scores a comment in about a millisecond, and weighs ~1 MB. It is
 trained by ``flask models train --from-decisions`` (``learning.py``) and, once activated, replaces the base model's
-``toxicity`` score: "would a moderator of this site reject it". The base model's own score stays beside it as
+``toxicity`` score: "would a moderator of this site reject it". A head trained since the bundled model became a
+pre-trained encoder carries a ``Blend``: its logit and the base model's, combined by a three-parameter logistic
+regression fitted on decisions neither of them trained on, so the site's lessons add to the base instead of
+replacing a strong model with a weaker n-gram one. The base model's own score stays beside it as
 ``toxicity_base``, and the model id names both, so every stored score says which scorer produced it.
 """
 
@@ -42,6 +45,42 @@ def features(text: str) -> tuple[list[int], list[float]]:
     values = [1.0 + math.log(count) for count in counts.values()]
     norm = math.sqrt(sum(v * v for v in values))
     return list(counts), [v / norm for v in values]
+
+
+def logit(probability: float) -> float:
+    clipped = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(clipped / (1 - clipped))
+
+
+@dataclass(frozen=True)
+class Blend:
+    """A logistic regression over the base model's and the head's logits, fitted on decisions neither trained on."""
+
+    base: float
+    head: float
+    bias: float
+
+    def probability(self, base: float, head: float) -> float:
+        z = self.base * logit(base) + self.head * logit(head) + self.bias
+        return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def fit_blend(samples: Sequence[tuple[float, float, bool]], *, l2: float = 1e-2, steps: int = 500) -> Blend:
+    """Fit ``Blend`` to ``(base score, head score, rejected)`` by Newton's method (three parameters, convex)."""
+    import numpy as np
+
+    x = np.array([[logit(b), logit(h), 1.0] for b, h, _ in samples])
+    y = np.array([float(rejected) for _, _, rejected in samples])
+    w = np.array([1.0, 0.0, 0.0])  # start from "the base model alone"
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
+        gradient = x.T @ (p - y) + l2 * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(3)
+        change = np.linalg.solve(hessian, gradient)
+        w -= change
+        if float(np.abs(change).max()) < 1e-9:
+            break
+    return Blend(*(round(float(v), 6) for v in w))
 
 
 @dataclass
@@ -87,11 +126,15 @@ def _logits(model: Any, rows: Sequence[tuple[list[int], list[float]]]) -> Any:
 class SiteHead:
     """A trained head loaded from ``head.pt`` (weights only), scoring texts to the probability of a rejection."""
 
-    def __init__(self, model: Any, *, head_id: str, thresholds: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, model: Any, *, head_id: str, thresholds: dict[str, float] | None = None, blend: Blend | None = None
+    ) -> None:
         self.model = model
         self.head_id = head_id
         #: The head's own hold/reject for ``toxicity`` (from its card; fitted on its training decisions).
         self.thresholds = thresholds or {}
+        #: How the head's and the base model's logits combine (from its card); None: the head alone decides.
+        self.blend = blend
 
     @classmethod
     def load(cls, directory: Path) -> SiteHead:
@@ -106,21 +149,26 @@ class SiteHead:
             raise ValueError(f"cannot load site head {directory}: {exc}") from exc
         model.eval()
         thresholds = card.get("default_thresholds", {}).get(LABEL, {})
-        return cls(model, head_id=str(card["candidate"]), thresholds=thresholds)
+        blend = Blend(**card["blend"]) if card.get("blend") else None
+        return cls(model, head_id=str(card["candidate"]), thresholds=thresholds, blend=blend)
 
     def save(self, path: Path) -> None:
         import torch
 
         torch.save(self.model.state_dict(), path)
 
-    def probabilities(self, texts: Sequence[str]) -> list[float]:
+    def probabilities(self, texts: Sequence[str], base: Sequence[float] | None = None) -> list[float]:
+        """Rejection probabilities: the head's own, or blended with the base model's ``base`` scores when the head
+        has a blend (a head stacked on a strong base must not replace it with a weaker n-gram guess)."""
         import torch
 
         if not texts:
             return []
         with torch.inference_mode():
-            result: list[float] = torch.sigmoid(_logits(self.model, [features(t) for t in texts])).tolist()
-        return result
+            own: list[float] = torch.sigmoid(_logits(self.model, [features(t) for t in texts])).tolist()
+        if self.blend is None or base is None:
+            return own
+        return [self.blend.probability(b, h) for b, h in zip(base, own, strict=True)]
 
 
 class SiteAdaptedScorer:
@@ -150,7 +198,8 @@ class SiteAdaptedScorer:
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         scores = self.base.score(texts)
-        for row, probability in zip(scores, self.head.probabilities(texts), strict=True):
+        base = [row.get(LABEL, 0.0) for row in scores]
+        for row, probability in zip(scores, self.head.probabilities(texts, base), strict=True):
             row[BASE_LABEL] = row.get(LABEL, 0.0)
             row[LABEL] = probability
         return list(scores)
