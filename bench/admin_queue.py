@@ -155,7 +155,7 @@ def _comments(pending: int) -> Any:
                     "weight": 1.0,
                 }
             ],
-            "model_id": "bundled:kommentare-small",
+            "model_id": "bundled:kommentare-e5",
             "ruleset_version": "2026.11",
             "open_reports": 1 if reported else 0,
             "needs_rescore": False,

@@ -30,14 +30,17 @@ from moderation.toxicity.scorer import DetoxifyScorer
 LABELS = td.LABELS
 
 
-def lowest_threshold(labels: Sequence[float], scores: Sequence[float], precision: float) -> float | None:
-    """The lowest score t with precision(score >= t) >= ``precision``, None if no t reaches it (pure)."""
+def lowest_threshold(
+    labels: Sequence[float], scores: Sequence[float], precision: float, min_flagged: int = 1
+) -> float | None:
+    """The lowest score t with precision(score >= t) >= ``precision`` over at least ``min_flagged`` comments, None if
+    no t reaches it (pure). The minimum keeps a threshold from resting on one or two lucky validation tweets."""
     ranked = sorted(zip(scores, labels, strict=True), reverse=True)
     hits = 0
     best: float | None = None
     for seen, (score, label) in enumerate(ranked, start=1):
         hits += label >= 0.5
-        if hits / seen >= precision:
+        if hits / seen >= precision and seen >= min_flagged:
             best = score
     return None if best is None else round(best, 4)
 
@@ -48,6 +51,7 @@ def main() -> None:
     parser.add_argument("--card", type=Path, default=Path("moderation/toxicity/bundled/model-card.json"))
     parser.add_argument("--hold-precision", type=float, default=0.8)
     parser.add_argument("--reject-precision", type=float, default=0.99)
+    parser.add_argument("--min-flagged", type=int, default=20, help="comments a threshold must flag at least")
     args = parser.parse_args()
     card = json.loads(args.card.read_text(encoding="utf-8"))
     _, val = td.stratified_split(td.read_germeval(args.data / td.GERMEVAL_TRAIN), 0.15, int(card["seeds"]["split"]))
@@ -58,15 +62,16 @@ def main() -> None:
         truth = [example.labels[index] for example in val]
         predicted = [row[label] for row in scores]
         levels = {
-            "hold": lowest_threshold(truth, predicted, args.hold_precision),
-            "reject": lowest_threshold(truth, predicted, args.reject_precision),
+            "hold": lowest_threshold(truth, predicted, args.hold_precision, args.min_flagged),
+            "reject": lowest_threshold(truth, predicted, args.reject_precision, args.min_flagged),
         }
         thresholds[label] = {level: value for level, value in levels.items() if value is not None}
         print(f"{label:<16} hold {levels['hold']}  reject {levels['reject']}")
     card["default_thresholds"] = {label: levels for label, levels in thresholds.items() if levels}
     card["default_thresholds_selection"] = (
-        f"lowest score with precision >= {args.hold_precision} (hold) / >= {args.reject_precision} (reject) on the "
-        f"GermEval 2018 validation split ({len(val)} tweets); labels without a level never hold/reject by the model"
+        f"lowest score with precision >= {args.hold_precision} (hold) / >= {args.reject_precision} (reject) over at "
+        f"least {args.min_flagged} flagged tweets of the GermEval 2018 validation split ({len(val)} tweets); labels "
+        "without a level never hold/reject by the model"
     )
     args.card.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written to {args.card}")

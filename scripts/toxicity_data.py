@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import heapq
 import html
 import random
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from tokenizers.normalizers import BertNormalizer
-from tokenizers.pre_tokenizers import BertPreTokenizer
 
 #: Output order of the model head; the checkpoint's ``classes`` list and ``config.json`` id2label follow it.
 LABELS: tuple[str, ...] = ("toxicity", "insult", "obscene", "identity_attack")
@@ -168,82 +164,3 @@ def best_f1_threshold(labels: Sequence[float], scores: Sequence[float]) -> tuple
         if f1 >= best[1]:
             best = (threshold, f1)
     return best
-
-
-def word_counts(texts: Sequence[str]) -> Counter[str]:
-    """Count words exactly as ``BertTokenizer(do_lower_case=True)`` splits them (same normaliser and pre-tokeniser)."""
-    normalizer, pre_tokenizer = BertNormalizer(lowercase=True), BertPreTokenizer()
-    return Counter(word for text in texts for word, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(text)))
-
-
-def _merge_word(pieces: list[str], pair: tuple[str, str], merged: str) -> list[str]:
-    """Replace every adjacent occurrence of ``pair`` in one word's pieces by ``merged``."""
-    out, i = [], 0
-    while i < len(pieces):
-        if i + 1 < len(pieces) and (pieces[i], pieces[i + 1]) == pair:
-            out.append(merged)
-            i += 2
-        else:
-            out.append(pieces[i])
-            i += 1
-    return out
-
-
-class _PairStats:
-    """Weighted adjacent-pair counts over all words, with an index from pair to the words that contain it."""
-
-    def __init__(self, pieces: list[list[str]], freq: list[int]) -> None:
-        self.count: Counter[tuple[str, str]] = Counter()
-        self.where: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
-        for index in range(len(pieces)):
-            self.add(pieces[index], freq[index], index)
-        self.heap = [(-n, pair) for pair, n in sorted(self.count.items())]
-        heapq.heapify(self.heap)
-
-    def add(self, pieces: list[str], weight: int, index: int) -> None:
-        for pair in pairwise(pieces):
-            self.count[pair] += weight
-            if weight > 0:
-                self.where[pair].add(index)
-
-    def pop_best(self) -> tuple[int, tuple[str, str]]:
-        """Most frequent pair, ties broken by the pair's text, so the result never depends on hash order."""
-        while self.heap:
-            negative, pair = heapq.heappop(self.heap)
-            if -negative == self.count.get(pair) and -negative > 0:
-                return -negative, pair
-        return 0, ("", "")
-
-
-def train_wordpiece(texts: Sequence[str], vocab_size: int, special: Sequence[str], min_frequency: int = 2) -> list[str]:
-    """Learn a WordPiece vocabulary (BPE merges with ``##`` continuations), deterministically.
-
-    The ``tokenizers`` trainer breaks ties between equally frequent merges by hash-map order, so two runs on the same
-    texts give different vocabularies and hence different checkpoints; this small trainer breaks ties by text.
-    Characters seen fewer than ``min_frequency`` times are left out (words holding them become ``[UNK]``).
-    """
-    counts = word_counts(texts)
-    chars: Counter[str] = Counter()
-    for word, n in counts.items():
-        chars.update(dict.fromkeys(word, n))
-    words = sorted(w for w in counts if len(w) <= 100 and all(chars[c] >= min_frequency for c in w))
-    pieces = [[w[0]] + ["##" + c for c in w[1:]] for w in words]
-    freq = [counts[w] for w in words]
-    vocab = list(special) + sorted({p for word in pieces for p in word})
-    stats = _PairStats(pieces, freq)
-    while len(vocab) < vocab_size:
-        n, pair = stats.pop_best()
-        if n < min_frequency:
-            break
-        merged = pair[0] + pair[1].removeprefix("##")
-        vocab.append(merged)
-        touched: set[tuple[str, str]] = set()
-        for index in sorted(stats.where.pop(pair)):
-            touched.update(pairwise(pieces[index]))
-            stats.add(pieces[index], -freq[index], index)
-            pieces[index] = _merge_word(pieces[index], pair, merged)
-            stats.add(pieces[index], freq[index], index)
-            touched.update(pairwise(pieces[index]))
-        for touched_pair in sorted(touched):
-            heapq.heappush(stats.heap, (-stats.count[touched_pair], touched_pair))
-    return vocab

@@ -132,7 +132,7 @@ def test_gunicorn_serves_wsgi_app_over_real_http(database_url: str, session: Any
         base = f"{server}/api/v1/articles/{ARTICLE_ID}/comments"
         response = requests.post(base, json={"author_name": "A", "body": "Danke für den Bericht."}, timeout=10)
         assert response.status_code == 201, response.json()  # scored by the bundled model, loaded at worker start
-        assert session.get(Comment, response.json()["id"]).model_id.startswith("bundled:kommentare-small-")
+        assert session.get(Comment, response.json()["id"]).model_id.startswith("bundled:kommentare-e5-")
 
 
 @pytest.mark.slow

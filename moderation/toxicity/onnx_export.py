@@ -50,11 +50,39 @@ def export_onnx(files: ModelFiles, *, name: str, max_tokens: int) -> Path:
             },
             do_constant_folding=True,
         )
+    _store_half(graph)
     loaded.tokenizer.backend_tokenizer.save(str(tokenizer_path))
     token_limit = min(max_tokens, position_limit(model, loaded.tokenizer) or max_tokens)
     sidecar = _sidecar(files, graph, loaded, token_limit, _probes(files, name=name, max_tokens=max_tokens))
     sidecar_path.write_text(json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n")
     return graph
+
+
+def _store_half(graph: Path) -> None:
+    """Weights whose every value is an fp16 number (a checkpoint stored as fp16) are written as fp16 with a Cast
+    to float in front: half the file, and the graph still computes in fp32 on exactly the checkpoint's values.
+    Weights that fp16 would change stay fp32, so the probe check's tolerance is never spent here."""
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(graph))
+    casts = []
+    for initializer in model.graph.initializer:
+        values = numpy_helper.to_array(initializer)
+        if values.dtype != np.float32 or values.size < 1024:
+            continue
+        half = values.astype(np.float16)
+        if not np.array_equal(half.astype(np.float32), values):
+            continue
+        name = initializer.name
+        initializer.CopyFrom(numpy_helper.from_array(half, name=f"{name}__fp16"))
+        casts.append(helper.make_node("Cast", [f"{name}__fp16"], [name], to=onnx.TensorProto.FLOAT))
+    if casts:
+        nodes = [*casts, *model.graph.node]
+        del model.graph.node[:]
+        model.graph.node.extend(nodes)
+        onnx.save(model, str(graph))
 
 
 def _logits_only(model: Any) -> Any:

@@ -27,7 +27,7 @@ BUNDLED = "bundled"
 CHECKPOINT = "checkpoint"
 NONE = "none"
 BUNDLED_DIR = Path(__file__).parent / "bundled"
-BUNDLED_BASE = "kommentare-small"
+BUNDLED_BASE = "kommentare-e5"
 #: Tokenizer files worth fetching when the base repository has them; a missing one is not an error.
 OPTIONAL_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 

@@ -43,7 +43,7 @@ def held(session: Any, body: str, hits: list[dict[str, Any]]) -> Comment:
     comment.reasons = [{"code": "watchword", "rule_id": hits[0]["rule_id"], "message": "Bitte ohne Beleidigungen."}]
     comment.toxicity_scores = {"toxicity": 0.62, "insult": 0.58}
     comment.thresholds = {"toxicity": {"hold": 0.5, "reject": 0.95}, "insult": {"hold": 0.5, "reject": 0.95}}
-    comment.model_id = "bundled:kommentare-small"
+    comment.model_id = "bundled:kommentare-e5"
     session.commit()
     return comment
 

@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from moderation.settings import DEFAULT_THRESHOLDS
+from moderation.filters.rules import load_ruleset
+from moderation.settings import DEFAULT_THRESHOLDS, Settings
+from moderation.submission.pipeline import ModerationPipeline
 from moderation.toxicity.registry import BUNDLED_DIR, bundled_files
+from moderation.toxicity.runtime import base_thresholds
 from moderation.toxicity.scorer import DetoxifyScorer, build_scorer
+from moderation.verdicts import Action
+from moderation.watchwords.wordlist import Wordlist, load_shipped
 
 CIVIL = [
     "Danke für den ausführlichen Bericht über die Lage in Kursk.",
@@ -19,6 +24,27 @@ CIVIL = [
     "Wann erscheint der nächste Teil der Serie?",
     "Thanks for the thorough reporting, very informative.",
     "I disagree with the conclusion, but the sources are solid.",
+]
+#: Everyday German insults a newsroom's reader writes (issue 10): the model alone must hold every one at its card's
+#: hold threshold, watched words aside.
+EVERYDAY_INSULTS = [
+    "Du bist ein dummer Idiot, halt die Fresse.",
+    "Halt die Klappe, du Trottel.",
+    "Du bist ein Vollidiot.",
+    "Was für ein Schwachkopf hat diesen Mist geschrieben?",
+    "Verpiss dich, du Penner.",
+    "Der Autor ist ein Vollpfosten.",
+    "Ihr seid doch alle hirnlose Schafe.",
+    "Du dumme Kuh hast keine Ahnung.",
+]
+#: Civil but sharp criticism of government, media or the article: published by the model alone.
+SHARP_BUT_CIVIL = [
+    "Gute Recherche, aber die Überschrift ist etwas reißerisch.",
+    "Die Sanktionen scheinen nicht zu wirken.",
+    "Die Bundesregierung hat in dieser Frage komplett versagt.",
+    "Dieser Artikel ist einseitig und schlecht recherchiert.",
+    "Ich halte die Berichterstattung der Medien über den Krieg für unausgewogen.",
+    "Die Außenministerin sollte zurücktreten, ihre Politik ist gescheitert.",
 ]
 INSULTS = [
     "Du bist ein dummes Arschloch, halt die Fresse!",
@@ -46,6 +72,36 @@ def test_clear_insults_score_above_civil_comments_in_german_and_english(scorer: 
 
 
 @pytest.mark.usefixtures("offline")
+def test_the_model_alone_holds_everyday_german_insults_and_publishes_sharp_criticism(scorer: DetoxifyScorer) -> None:
+    """At its card's hold threshold; one short insult of the list it scores below it is the watched words' job."""
+    thresholds = scorer.default_thresholds
+    assert thresholds is not None
+    hold = thresholds["toxicity"]["hold"]
+    insults = dict(zip(EVERYDAY_INSULTS, (row["toxicity"] for row in scorer.score(EVERYDAY_INSULTS)), strict=True))
+    civil = dict(zip(SHARP_BUT_CIVIL, (row["toxicity"] for row in scorer.score(SHARP_BUT_CIVIL)), strict=True))
+    missed = [text for text, score in insults.items() if score < hold]
+    assert len(missed) <= 1, insults
+    assert max(civil.values()) < hold, civil
+
+
+@pytest.mark.usefixtures("offline")
+def test_the_default_pipeline_holds_or_rejects_every_everyday_insult_and_publishes_sharp_criticism(
+    scorer: DetoxifyScorer,
+) -> None:
+    """What a newsroom gets with default settings: rules, the shipped watched words and the bundled model."""
+    pipeline = ModerationPipeline(scorer=scorer, ruleset=load_ruleset(), timeout_seconds=30.0)
+    shipped = load_shipped()
+    wordlist = Wordlist.compile(shipped.entries, shipped.version, shipped.allow)
+    thresholds = base_thresholds(Settings.from_env({}), scorer)
+    actions = {
+        text: pipeline.moderate(text, thresholds=thresholds, wordlist=wordlist).action for text in EVERYDAY_INSULTS
+    }
+    assert set(actions.values()) <= {Action.HOLD, Action.REJECT}, actions
+    civil = {text: pipeline.moderate(text, thresholds=thresholds, wordlist=wordlist).action for text in SHARP_BUT_CIVIL}
+    assert set(civil.values()) == {Action.PUBLISH}, civil
+
+
+@pytest.mark.usefixtures("offline")
 def test_model_id_names_the_bundled_file_and_its_hash(scorer: DetoxifyScorer) -> None:
     scorer.load()
     checkpoint = bundled_files().checkpoint
@@ -54,13 +110,14 @@ def test_model_id_names_the_bundled_file_and_its_hash(scorer: DetoxifyScorer) ->
 
 
 def test_bundled_files_fit_the_size_budget_and_publish_their_metrics() -> None:
+    """fp16 checkpoint and fp16-stored ONNX graph of a 30 M-parameter model (README "The bundled model")."""
     size = sum(path.stat().st_size for path in BUNDLED_DIR.rglob("*") if path.is_file())
-    assert size <= 10 * 1024 * 1024
-    assert len(list(BUNDLED_DIR.glob("kommentare-small-*.ckpt"))) == 1
+    assert size <= 128 * 1024 * 1024
+    assert len(list(BUNDLED_DIR.glob("kommentare-e5-*.ckpt"))) == 1
     card = json.loads((BUNDLED_DIR / "model-card.json").read_text())
     assert card["checkpoint"] == bundled_files().checkpoint.name
-    assert card["metrics"]["germeval_test"]["toxicity_auc"] >= 0.7  # far above an English-only model's 0.52
-    assert card["metrics"]["davidson_test"]["toxicity_auc"] >= 0.9
+    assert card["metrics"]["germeval_test"]["toxicity_auc"] >= 0.82  # the from-scratch model it replaced: 0.732
+    assert card["metrics"]["davidson_test"]["toxicity_auc"] >= 0.95
     assert len(card["data_sha256"]) == 3  # GermEval train and test, Davidson
 
 
@@ -101,8 +158,8 @@ def test_plain_detoxify_loads_the_bundled_model_offline_with_the_same_scores(
 
 @pytest.mark.usefixtures("offline")
 def test_a_comment_longer_than_the_model_reads_is_truncated_not_failed(scorer: DetoxifyScorer) -> None:
-    """The bundled model has 128 positions; the default limit of 256 tokens used to break every long comment."""
+    """A window is cut at ``KOMMENTARE_TOXICITY_MAX_TOKENS`` (256) or the model's positions, whichever is less."""
     long = " ".join(CIVIL * 8)
     [ids] = scorer.encode([long])
-    assert len(ids) == 128
+    assert len(ids) == 256
     assert scorer.score([long])[0]["toxicity"] < DEFAULT_THRESHOLDS["toxicity"]["hold"]

@@ -19,7 +19,7 @@ from moderation.toxicity.scorer import DetoxifyScorer, build_scorer
 from tests.toxicity.test_bundled_model import CIVIL, INSULTS
 
 ROOT = Path(__file__).resolve().parents[2]
-LONG = "Die Lage im Lazarett ist schwierig, schreiben die Ärzte. " * 40  # far beyond the model's 128 positions
+LONG = "Die Lage im Lazarett ist schwierig, schreiben die Ärzte. " * 40  # far beyond the 256 tokens a comment is cut to
 TEXTS = [*CIVIL, *INSULTS, LONG, "", "Ääh… ß, Œ, İstanbul, 東京, 🙂 und <b>HTML</b>", "kurz"]
 
 
