@@ -78,6 +78,7 @@ bench: install
 	$(BIN)/python bench/reads.py
 	$(BIN)/python bench/isso.py
 	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/model_cost.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 
 test: install
