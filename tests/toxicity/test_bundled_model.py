@@ -110,9 +110,9 @@ def test_model_id_names_the_bundled_file_and_its_hash(scorer: DetoxifyScorer) ->
 
 
 def test_bundled_files_fit_the_size_budget_and_publish_their_metrics() -> None:
-    """fp16 checkpoint and fp16-stored ONNX graph of a 30 M-parameter model (README "The bundled model")."""
+    """fp16 checkpoint, fp16-stored ONNX graph and int8 graph of a 30 M-parameter model (README "The bundled model")."""
     size = sum(path.stat().st_size for path in BUNDLED_DIR.rglob("*") if path.is_file())
-    assert size <= 128 * 1024 * 1024
+    assert size <= 160 * 1024 * 1024
     assert len(list(BUNDLED_DIR.glob("kommentare-e5-*.ckpt"))) == 1
     card = json.loads((BUNDLED_DIR / "model-card.json").read_text())
     assert card["checkpoint"] == bundled_files().checkpoint.name

@@ -87,6 +87,21 @@ def test_drifting_probes_fall_back_to_torch(tmp_path: Path, caplog: pytest.LogCa
     assert scores == torch.score(INSULTS)
 
 
+@pytest.mark.usefixtures("offline")
+def test_int8_serves_the_quantised_graph_under_its_own_id_close_to_fp32() -> None:
+    """``KOMMENTARE_TOXICITY_QUANTIZE=int8`` with ONNX Runtime: the int8 graph, checked against its own probes."""
+    fp32 = build_scorer(model="bundled", model_dir=Path("unused"), runtime="onnx")
+    int8 = build_scorer(model="bundled", model_dir=Path("unused"), runtime="onnx", quantize="int8")
+    assert isinstance(int8, OnnxScorer) and isinstance(fp32, OnnxScorer)
+    full, small = fp32.score(TEXTS), int8.score(TEXTS)
+    assert int8.runtime == "onnx"
+    assert int8.model_id == f"{fp32.model_id}+onnx-int8"
+    assert max(abs(a[label] - b[label]) for a, b in zip(full, small, strict=True) for label in a) <= 0.1
+    assert min(row["toxicity"] for row in int8.score(INSULTS)) > max(row["toxicity"] for row in int8.score(CIVIL))
+    export = export_for(bundled_files(), "int8")
+    assert export is not None and export.sidecar["quantized"] == "int8" and export.sidecar["fp32_drift"] < 0.1
+
+
 def test_exporting_reproduces_a_graph_that_passes_its_probes(tmp_path: Path) -> None:
     pytest.importorskip("onnx", reason="exporting needs the onnx package (pip install -e '.[dev]')")
     from moderation.toxicity.onnx_export import export_onnx
@@ -95,6 +110,7 @@ def test_exporting_reproduces_a_graph_that_passes_its_probes(tmp_path: Path) -> 
     for path in paths(files):
         path.unlink()
     export_onnx(files, name=CHECKPOINT, max_tokens=256)
+    assert export_for(files, "int8") is not None  # the int8 graph and its sidecar come with it
     served, torch = scorers(files, runtime="onnx")
     assert isinstance(served, OnnxScorer)
     served.load()
