@@ -204,8 +204,9 @@ def write_bundle(out: Path, model: BertForSequenceClassification, tokenizer) -> 
     staging = out / f"{MODEL_TYPE}.ckpt.partial"
     torch.save({"config": config, "state_dict": state_dict}, staging)
     final = out / f"{MODEL_TYPE}-{td.sha256_file(staging)[:8]}.ckpt"
-    for old in out.glob("kommentare-*.ckpt"):
-        old.unlink()
+    for old in out.glob("kommentare-*-*.*"):  # the previous checkpoint and its exports (graphs, sidecars, tokenizer)
+        if old.is_file():
+            old.unlink()
     staging.replace(final)
     return final
 
