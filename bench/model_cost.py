@@ -77,7 +77,6 @@ def child(checkpoint: str, config_dir: str, runtime: str, quantize: str) -> None
         result[f"ms_b{size}"] = (time.perf_counter() - started) * 1000 / (CALLS * size)
     rss = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:"))
     result["rss_mb"] = int(rss.split()[1]) / 1024
-    print(json.dumps(result), getattr(scorer, "runtime", "torch"), file=sys.stderr)
     print(json.dumps(result))
 
 

@@ -25,7 +25,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -37,7 +37,7 @@ import e5_weights
 import tokenizers
 import toxicity_data as td
 import transformers
-from training import Encoded, collate, evaluate, length_batches, masked_loss, predict, step
+from training import Encoded, collate, epoch_rows, evaluate, length_batches, masked_loss, predict, step
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODEL_TYPE = "kommentare-e5"
@@ -129,14 +129,6 @@ def encode(examples: list[td.Example], tokenizer, hp: E5Hyper) -> Encoded:  # ty
     )
 
 
-def epoch_order(data: Encoded, hp: E5Hyper) -> list[int]:
-    german = torch.nonzero(data.german).flatten()
-    english = torch.nonzero(~data.german).flatten()
-    english = english[torch.randperm(len(english))[: hp.davidson_per_epoch]]
-    rows = torch.cat([german, english])
-    return rows[torch.randperm(len(rows))].tolist()
-
-
 def train(hp: E5Hyper, model: BertForSequenceClassification, data: Encoded, val: Encoded) -> list[dict[str, float]]:
     """AdamW, linear warm-up then decay; the epoch with the best validation toxicity AUC is kept in ``model``."""
     parameters = [p for p in model.parameters() if p.requires_grad]
@@ -148,7 +140,7 @@ def train(hp: E5Hyper, model: BertForSequenceClassification, data: Encoded, val:
     for epoch in range(1, hp.epochs + 1):
         model.train()
         started, losses = time.monotonic(), []
-        for rows in length_batches(epoch_order(data, hp), data.ids, hp.batch_size):
+        for rows in length_batches(epoch_rows(data, hp.davidson_per_epoch), data.ids, hp.batch_size):
             input_ids, attention = collate([data.ids[i] for i in rows])
             logits = model(input_ids=input_ids, attention_mask=attention).logits
             loss = masked_loss(logits, data.labels[rows], data.mask[rows], hp)  # type: ignore[arg-type]
@@ -241,7 +233,14 @@ def model_card(
     }
 
 
-def _trained(args: argparse.Namespace, hp: E5Hyper, splits: dict[str, list[td.Example]]) -> tuple:  # type: ignore[type-arg]
+class Trained(NamedTuple):
+    model: BertForSequenceClassification
+    tokenizer: Any  # tokenizers.Tokenizer
+    run: dict[str, Any]  # {"history": [...], "seconds": n}
+    hp: E5Hyper
+
+
+def _trained(args: argparse.Namespace, hp: E5Hyper, splits: dict[str, list[td.Example]]) -> Trained:
     """Train (or read back ``--from-run``): the model, its tokenizer, history and time, hyperparameters."""
     source = e5_weights.read(e5_weights.package_file())
     if args.from_run:
@@ -251,7 +250,7 @@ def _trained(args: argparse.Namespace, hp: E5Hyper, splits: dict[str, list[td.Ex
         model, keep = build(hp, source, saved["keep"]), saved["keep"]
         model.load_state_dict(saved["state_dict"])
         run = json.loads((args.from_run / "e5-run.json").read_text())
-        return model, e5_weights.unigram_tokenizer(source, keep), run, hp
+        return Trained(model, e5_weights.unigram_tokenizer(source, keep), run, hp)
     keep = e5_weights.used_pieces(source, [e.text for e in splits["train"]])
     tokenizer = e5_weights.unigram_tokenizer(source, keep)
     model = build(hp, source, keep)
@@ -262,7 +261,7 @@ def _trained(args: argparse.Namespace, hp: E5Hyper, splits: dict[str, list[td.Ex
     torch.save({"state_dict": model.state_dict(), "keep": keep, "hyper": asdict(hp)}, args.run_dir / "e5-run.pt")
     run = {"history": history, "seconds": round(time.monotonic() - started)}
     (args.run_dir / "e5-run.json").write_text(json.dumps(run) + "\n")
-    return model, tokenizer, run, hp
+    return Trained(model, tokenizer, run, hp)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -69,6 +69,19 @@ def masked_loss(logits: torch.Tensor, labels: torch.Tensor, mask: torch.Tensor, 
     return (bce * weights).sum() / weights.sum()
 
 
+def epoch_rows(data: Encoded, davidson_per_epoch: int) -> list[int]:
+    """Shuffled row order for one epoch: every German row plus a fresh random sample of the English rows.
+
+    Sampling English per epoch balances the languages and keeps an epoch fast while still showing all of Davidson
+    over the run.
+    """
+    german = torch.nonzero(data.german).flatten()
+    english = torch.nonzero(~data.german).flatten()
+    english = english[torch.randperm(len(english))[:davidson_per_epoch]]
+    rows = torch.cat([german, english])
+    return rows[torch.randperm(len(rows))].tolist()
+
+
 def length_batches(rows: list[int], ids: list[list[int]], batch_size: int) -> list[list[int]]:
     """Cut already-shuffled rows into batches of similar length, in random batch order.
 

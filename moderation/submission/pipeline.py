@@ -25,7 +25,7 @@ from moderation.submission.worst import model_hit
 from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
 from moderation.toxicity.loading import ModelUnavailable
 from moderation.toxicity.scorer import Scorer
-from moderation.toxicity.sitehead import SiteHead
+from moderation.toxicity.sitehead import BASE_LABEL, LABEL, SiteHead
 from moderation.verdicts import Action, Reason, ReasonCode, RuleHit, ShadowVerdict, Verdict
 from moderation.watchwords.wordlist import WordlistResult
 
@@ -153,7 +153,7 @@ class ModerationPipeline:
         head = self.shadow_head
         if head is None:
             return None
-        base = None if scores is None else scores.get("toxicity_base", scores.get("toxicity"))
+        base = None if scores is None else scores.get(BASE_LABEL, scores.get(LABEL))
         try:
             [probability] = head.probabilities([text], None if base is None else [base])
         except Exception:

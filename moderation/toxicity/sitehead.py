@@ -199,7 +199,7 @@ class SiteAdaptedScorer:
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         scores = self.base.score(texts)
         base = [row.get(LABEL, 0.0) for row in scores]
-        for row, probability in zip(scores, self.head.probabilities(texts, base), strict=True):
-            row[BASE_LABEL] = row.get(LABEL, 0.0)
+        for row, own, probability in zip(scores, base, self.head.probabilities(texts, base), strict=True):
+            row[BASE_LABEL] = own
             row[LABEL] = probability
         return list(scores)
