@@ -10,7 +10,7 @@ export KOMMENTARE_ENVIRONMENT ?= development
 export KOMMENTARE_LOG_FORMAT ?= text
 
 .PHONY: run test lint format migrate install clean worker train-model fit-thresholds bench eval-model eval-rules \
-	eval-watchwords eval-pipeline
+	eval-watchwords eval-claims eval-pipeline
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ eval-rules: install
 eval-watchwords: install
 	$(BIN)/python scripts/eval_watchwords.py --data $(DATASETS)
 
+# The claim signal against disinformation, debunk and benign sets (README "Claims across languages").
+eval-claims: install
+	$(BIN)/python scripts/eval_claims.py --data $(DATASETS)
+
 # The default pipeline's queue load: benign comments held with the model's thresholds and the generic ones.
 eval-pipeline: install
 	$(BIN)/python scripts/eval_pipeline.py --data $(DATASETS)
@@ -79,6 +83,7 @@ bench: install
 	$(BIN)/python bench/isso.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/model_cost.py
+	$(BIN)/python bench/claims_cost.py
 	$(BIN)/python bench/toxicity_http.py $(BENCH_ARGS)
 
 test: install

@@ -21,6 +21,9 @@ from moderation.audit.views import bp as audit_bp
 from moderation.auth import AUTHENTICATOR_KEY, BEARER_AUTH, READER_AUTH
 from moderation.bans.views import bp as bans_bp
 from moderation.campaigns.views import bp as campaigns_bp
+from moderation.claims import runtime as claims_runtime
+from moderation.claims.cli import cli as claims_cli
+from moderation.claims.service import EncoderPort
 from moderation.comments import counters as comment_counters
 from moderation.comments.views import bp as comments_bp
 from moderation.demo.cli import cli as demo_cli
@@ -85,16 +88,23 @@ CLI_GROUPS = (
     models_cli,
     rules_cli,
     watchwords_cli,
+    claims_cli,
     privacy_cli,
     archives_cli,
     notifications_cli,
 )
 
 
-def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Scorer | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | Settings | None = None,
+    *,
+    scorer: Scorer | None = None,
+    claim_encoder: EncoderPort | None = None,
+) -> Flask:
     """Build the app; ``config`` is a Settings object or overrides of the ``KOMMENTARE_*`` environment.
 
-    ``scorer`` replaces the configured toxicity model (tests and benchmarks pass their doubles here).
+    ``scorer`` replaces the configured toxicity model and ``claim_encoder`` the bundled claim encoder (tests and
+    benchmarks pass their doubles here).
     """
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
     settings.check_secret()
@@ -136,7 +146,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None, *, scorer: Sc
         app.cli.add_command(group)
     app.cli.add_command(worker_command)
     models_cli.add_command(rescore_command)
-    _init_features(app, settings, scorer)
+    _init_features(app, settings, scorer, claim_encoder)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -169,9 +179,9 @@ def flask_config(settings: Settings, instance_path: str) -> dict[str, Any]:
     }
 
 
-def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> None:
+def _init_features(app: Flask, settings: Settings, scorer: Scorer | None, claim_encoder: EncoderPort | None) -> None:
     """Per-app state: settings and base thresholds, the moderator authenticator, the active scorer, the watched
-    words and the submission runtime.
+    words, the claim matcher and the submission runtime.
 
     Building the scorer checks the model's files and the runtime validates the rule files; either failing stops
     start-up. No model is loaded here.
@@ -187,8 +197,10 @@ def _init_features(app: Flask, settings: Settings, scorer: Scorer | None) -> Non
     watchwords_runtime.init_app(app, wordlists)
     sso = readers_runtime.sso_config(settings)
     readers_runtime.init_app(app, sso)
+    claims = claims_runtime.build_matcher(settings, instance_path=app.instance_path, encoder=claim_encoder)
+    claims_runtime.init_app(app, claims)
     runtime = submission_runtime.build_runtime(
-        settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists, sso=sso, mail=mail
+        settings, scorer=scorer, thresholds=thresholds, wordlists=wordlists, claims=claims, sso=sso, mail=mail
     )
     submission_runtime.init_app(app, runtime)
 

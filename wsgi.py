@@ -2,14 +2,15 @@
 
 gunicorn imports this module in each worker after fork (``preload_app = False``), so the model loads in the process
 that serves requests, never in a parent that forks (torch's thread pools do not survive a fork: inherited models can
-hang). A model that cannot load stops the worker here with the reason and the fix, so gunicorn refuses to start
-instead of holding every comment for review.
+hang), and the claim encoder with it. A model or encoder that cannot load stops the worker here with the reason and
+the fix, so gunicorn refuses to start instead of holding every comment for review.
 """
 
 import logging
 import sys
 
 from app import create_app
+from moderation.claims.encoder import EncoderUnavailable
 from moderation.submission.runtime import current_runtime
 from moderation.toxicity.loading import ModelUnavailable
 
@@ -17,6 +18,6 @@ app = create_app()
 with app.app_context():
     try:
         current_runtime().pipeline.load_model()
-    except ModelUnavailable as exc:
+    except (ModelUnavailable, EncoderUnavailable) as exc:
         logging.getLogger("moderation").critical("cannot start: %s", exc)
         sys.exit(3)  # gunicorn's "worker failed to boot": the arbiter stops instead of respawning forever

@@ -129,6 +129,16 @@ class Settings:
     watchwords_refresh_seconds: float = 2.0
     #: A candidate rule file run in shadow mode next to the enforced one: decisions recorded, never enforced.
     shadow_ruleset_path: str = ""
+    #: Known disinformation claims matched across languages (README "Claims across languages"): a comment that
+    #: makes one is held (or flagged) with the nearest claim shown to moderators.
+    claims_enabled: bool = True
+    #: The site's own claim files (comma-separated), added to the shipped catalogue.
+    claims_files: tuple[str, ...] = ()
+    #: Quantiles of the benign background's nearest-claim similarity: at or above ``hold`` holds, ``flag`` flags.
+    claims_hold_quantile: float = 1.0
+    claims_flag_quantile: float = 0.999
+    #: Comments with fewer words are not checked for claims.
+    claims_min_words: int = 5
     # Reader reports: this many open reports hide a published comment until a moderator decides (0 = never).
     reports_hold_threshold: int = 3
     # Campaign detection across accounts (README "Campaign detection"): near-copies, pushed URLs, new-account bursts.

@@ -37,6 +37,7 @@ class ReasonCode(enum.StrEnum):
     #: A stage failed: the comment is held for a human instead of going out unchecked.
     RULES_UNAVAILABLE = "rules_unavailable"
     WATCHWORDS_UNAVAILABLE = "watchwords_unavailable"
+    CLAIMS_UNAVAILABLE = "claims_unavailable"
     MODEL_UNAVAILABLE = "model_unavailable"
     MODEL_TIMEOUT = "model_timeout"
     CAMPAIGN_UNAVAILABLE = "campaign_unavailable"

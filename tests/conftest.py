@@ -25,7 +25,7 @@ from moderation.extensions import db
 from moderation.webhooks.models import EventType, WebhookEndpoint
 from moderation.webhooks.signing import new_secret
 from tests.factories import make_article, make_moderator
-from tests.fakes import KeywordScorer, SwitchableScorer
+from tests.fakes import HashingClaimEncoder, KeywordScorer, SwitchableScorer
 from tests.webhook_receiver import Receiver, free_port
 
 PG_ADMIN_URL = os.environ.get("KOMMENTARE_TEST_DATABASE_URL", "")
@@ -114,14 +114,23 @@ def fake_scorer() -> Any:
 
 
 @pytest.fixture
-def app(database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any) -> Iterator[Flask]:
+def fake_claim_encoder() -> Any:
+    """The claim encoder passed to ``create_app``: bag-of-words vectors (a test can set ``fail``). Override with
+    ``None`` to use the bundled encoder."""
+    return HashingClaimEncoder()
+
+
+@pytest.fixture
+def app(
+    database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any, fake_claim_encoder: Any
+) -> Iterator[Flask]:
     config: dict[str, Any] = {
         "database_url": database_url,
         "ratelimit_enabled": False,
         "ratelimit_storage_uri": "memory://",  # per test; the shared default is tested in test_ratelimit_storage
         **settings_overrides,
     }
-    app = create_app(config, scorer=fake_scorer)
+    app = create_app(config, scorer=fake_scorer, claim_encoder=fake_claim_encoder)
     app.config["TESTING"] = True
     yield app
     with app.app_context():

@@ -20,7 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"audit"}),
     frozenset({"moderators", "webhooks", "articles", "readers"}),
     frozenset({"comments", "demo"}),
-    frozenset({"reports", "filters", "votes", "notifications"}),
+    frozenset({"reports", "filters", "claims", "votes", "notifications"}),
     frozenset({"queue", "watchwords", "toxicity"}),
     frozenset({"campaigns"}),
     frozenset({"bans"}),

@@ -43,6 +43,17 @@ class WordlistPort(Protocol):
     def evaluate(self, text: str) -> WordlistResult: ...
 
 
+class ClaimPort(Protocol):
+    """What the pipeline needs of the claim matcher (``claims.service.ClaimMatcher``)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def load(self) -> None: ...
+
+    def check(self, text: str) -> tuple[RuleHit, ...]: ...
+
+
 shadow_log = logging.getLogger("moderation.filters.shadow")  # the name operators filter on; kept
 
 #: How often (seconds) the pipeline checks whether its rule file changed on disk.
@@ -70,8 +81,10 @@ class ModerationPipeline:
         watch_seconds: float = RULESET_WATCH_SECONDS,
         window_chars: int = DEFAULT_WINDOW_CHARS,
         shadow_head: SiteHead | None = None,
+        claims: ClaimPort | None = None,
     ) -> None:
         self.scorer = scorer
+        self.claims = claims
         self.shadow_head = shadow_head
         self.window_chars = window_chars
         self.rules = RulesetHolder(ruleset, watch_seconds=watch_seconds)
@@ -98,11 +111,14 @@ class ModerationPipeline:
         self.shadow_rules = RulesetHolder(ruleset, watch_seconds=self.rules.watch_seconds) if ruleset else None
 
     def load_model(self) -> None:
-        """Load the model now, in this process; raises ``ModelUnavailable`` with the fix (used at start-up)."""
+        """Load the model and the claim encoder now, in this process (used at start-up); raises
+        ``ModelUnavailable`` or ``EncoderUnavailable`` with the fix."""
         load = getattr(self.scorer, "load", None)
         if load is not None:
             load()
             log.info("toxicity model %s loaded", self.scorer.model_id)
+        if self.claims is not None:
+            self.claims.load()
 
     def moderate(
         self,
@@ -121,8 +137,9 @@ class ModerationPipeline:
         if ruleset.shadow:  # a rule file in shadow mode is recorded, not enforced
             shadow_hits, hits = hits, ()
         words, word_findings = self._apply_wordlist(text, wordlist)
-        hits += words
-        findings = rule_reasons(hits) + findings + word_findings
+        claims, claim_findings = self._apply_claims(text)
+        hits += words + claims
+        findings = rule_reasons(hits) + findings + word_findings + claim_findings
         scores: dict[str, float] | None = None
         model_findings: tuple[tuple[Action, Reason], ...] = ()
         if not any(action is Action.REJECT for action, _ in findings):
@@ -187,6 +204,16 @@ class ModerationPipeline:
             log.exception("watched words failed; holding the comment")
             return (), ((Action.HOLD, Reason(ReasonCode.WATCHWORDS_UNAVAILABLE, reader_text(Message.HELD))),)
         return result.hits + result.shadow, ()
+
+    def _apply_claims(self, text: str) -> tuple[tuple[RuleHit, ...], Findings]:
+        """The nearest known claim as a hold or flag hit; a failing encoder holds the comment."""
+        if self.claims is None:
+            return (), ()
+        try:
+            return self.claims.check(text), ()
+        except Exception:
+            log.exception("claim matching failed; holding the comment")
+            return (), ((Action.HOLD, Reason(ReasonCode.CLAIMS_UNAVAILABLE, reader_text(Message.HELD))),)
 
     def _shadow(
         self,

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from moderation.claims.service import ClaimMatcher
 from moderation.filters.rules import load_ruleset
 from moderation.notifications.config import MailConfig
 from moderation.readers.sso import SsoConfig
@@ -69,11 +70,12 @@ def build_runtime(
     scorer: Scorer,
     thresholds: Thresholds,
     wordlists: WordlistCache | None = None,
+    claims: ClaimMatcher | None = None,
     sso: SsoConfig | None = None,
     mail: MailConfig | None = None,
 ) -> SubmissionRuntime:
-    """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``), the policy and the
-    watched words (the app's cache, see ``watchwords.runtime``)."""
+    """The pipeline around ``scorer`` (the app's active scorer, see ``toxicity.runtime``), the policy, the
+    watched words (the app's cache, see ``watchwords.runtime``) and the claim matcher (``claims.runtime``)."""
     if isinstance(scorer, NoModelScorer):
         log.warning("no toxicity model configured (KOMMENTARE_TOXICITY_MODEL=none): holding every comment for review")
     ruleset = load_ruleset(Path(settings.ruleset_path) if settings.ruleset_path else None)
@@ -87,6 +89,7 @@ def build_runtime(
         token_budget=settings.toxicity_token_budget,
         window_chars=settings.toxicity_window_chars,
         shadow_head=shadow_head(settings),
+        claims=claims,
     )
     return SubmissionRuntime(
         pipeline=pipeline,
