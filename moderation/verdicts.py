@@ -71,11 +71,14 @@ class RuleHit:
     raw_weight: float | None = None
     #: Narrative hits: which damper applied ("quoted", "debunk:<term>", both joined by "+"), if any.
     damper: str | None = None
+    #: Claim hits: the nearest claim (``id``, ``text``, ``family``, ``reference``) and the ``encoder`` and
+    #: ``catalogue`` versions that matched it; ``weight`` is the similarity.
+    claim: dict[str, str] | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["action"] = self.action.name.lower()
-        for optional in ("raw_weight", "damper"):
+        for optional in ("raw_weight", "damper", "claim"):
             if data[optional] is None:
                 del data[optional]
         return data

@@ -53,6 +53,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "queue.matched": ("Treffer", "Match"),
     "queue.weight": ("Gewicht", "Weight"),
     "queue.damper": ("Gedämpft", "Damped"),
+    "queue.claim": ("Nächste bekannte Behauptung", "Nearest known claim"),
+    "queue.similarity": ("Ähnlichkeit", "Similarity"),
+    "queue.claim_source": ("Quelle", "Source"),
+    "queue.claim_versions": ("Encoder und Katalog", "Encoder and catalogue"),
     "queue.appeal": ("Einspruch der Autorin/des Autors", "Appeal by the author"),
     "queue.appeal_excluded": ("nicht zu entscheiden von", "not to be decided by"),
     "queue.report_weight": (

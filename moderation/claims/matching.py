@@ -96,21 +96,21 @@ def _best(
 
 
 def claim_hit(text: str, match: ClaimMatch, *, encoder_id: str, catalogue_version: str) -> RuleHit:
-    """The match as a rule hit: the claim's family and text, the similarity and both versions, for moderators."""
+    """The match as a rule hit: the claim, the similarity (as the weight) and both versions, for moderators (the
+    queue shows ``claim`` in their language; ``note`` says it in one line for API clients and logs)."""
     start, end = match.start, match.end
     while start < end and text[start].isspace():
         start += 1
-    note = (
-        f"nearest known claim ({match.claim.family}): \u201c{match.claim.text}\u201d; "
-        f"similarity {match.similarity:.3f}; {match.claim.reference}; encoder {encoder_id}; "
-        f"catalogue {catalogue_version}"
-    )
+    claim = match.claim
+    details = {"id": claim.id, "text": claim.text, "family": claim.family, "reference": claim.reference}
+    note = f"nearest known claim ({claim.family}): \u201c{claim.text}\u201d, similarity {match.similarity:.3f}"
     return RuleHit(
-        rule_id=RULE_PREFIX + match.claim.id,
+        rule_id=RULE_PREFIX + claim.id,
         action=match.action,
         start=start,
         end=end,
         match=text[start:end],
         weight=round(match.similarity, 4),
         note=note,
+        claim={**details, "encoder": encoder_id, "catalogue": catalogue_version},
     )

@@ -35,7 +35,15 @@ def test_a_known_claim_is_held_with_the_claim_shown_to_moderators(
     [hit] = [h for h in comment.rule_hits if h["rule_id"] == "claim.crimea-referendum"]
     assert (hit["action"], hit["weight"]) == ("hold", 1.0), hit
     assert CRIMEA[: hit["end"]].endswith("annexation.") and hit["start"] == 0
-    assert "fake:hashing-claims@3" in hit["note"] and load_catalogue().version in hit["note"]
+    assert hit["claim"] == {
+        "id": "crimea-referendum",
+        "text": CRIMEA,
+        "family": "narrative.crimea",
+        "reference": "EUvsDisinfo narrative: Crimea",
+        "encoder": "fake:hashing-claims@3",
+        "catalogue": load_catalogue().version,
+    }
+    assert hit["note"].startswith("nearest known claim (narrative.crimea)")
     queue = client.get("/api/v1/moderation/queue", headers=auth(token)).json
     assert "claim.crimea-referendum" in str(queue)
 
@@ -75,7 +83,7 @@ def test_a_sites_own_flag_only_claim_publishes_and_flags(database_url: str, tmp_
         assert response.status_code == 201
         [hit] = db.session.scalars(select(Comment)).one().rule_hits
         assert (hit["rule_id"], hit["action"]) == ("claim.site-tanks", "flag")
-        assert "site-1" in hit["note"]
+        assert hit["claim"]["catalogue"].startswith("2026-12-07+site-1@")
         db.engine.dispose()
 
 

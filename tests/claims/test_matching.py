@@ -12,10 +12,11 @@ from moderation.claims.catalogue import DEFAULT_CATALOGUE, CatalogueError, Claim
 from moderation.claims.importing import euvsdisinfo_claims, to_toml
 from moderation.claims.matching import ClaimThresholds, centre, claim_hit, fit_thresholds, nearest, spans
 from moderation.claims.service import ClaimMatcher, MatcherSettings
-from moderation.verdicts import Action
+from moderation.verdicts import Action, RuleHit
 from tests.fakes import HashingClaimEncoder
 
 CLAIM = Claim("biolabs", "narrative.biolabs", "The US runs biolabs in Ukraine.", "EUvsDisinfo")
+CLAIMLESS = RuleHit("watchword.de.depp", Action.HOLD, 0, 4, "Depp")
 FLAG_ONLY = Claim("eu-collapse", "narrative.eu-collapse", "The EU collapses.", "EUvsDisinfo", ClaimAction.FLAG)
 
 
@@ -113,8 +114,19 @@ def test_a_hit_names_the_claim_the_similarity_and_both_versions() -> None:
     hit = claim_hit(text, match, encoder_id="enc@1", catalogue_version="cat@2")
     assert (hit.rule_id, hit.action, hit.weight) == ("claim.biolabs", Action.HOLD, 0.95)
     assert text[hit.start : hit.end] == hit.match == "Die USA betreiben Biolabore in der Ukraine."
-    for part in ("narrative.biolabs", "The US runs biolabs in Ukraine.", "0.950", "enc@1", "cat@2", "EUvsDisinfo"):
-        assert part in hit.note
+    assert hit.claim == {
+        "id": "biolabs",
+        "text": "The US runs biolabs in Ukraine.",
+        "family": "narrative.biolabs",
+        "reference": "EUvsDisinfo",
+        "encoder": "enc@1",
+        "catalogue": "cat@2",
+    }
+    assert (
+        hit.note
+        == "nearest known claim (narrative.biolabs): \u201cThe US runs biolabs in Ukraine.\u201d, similarity 0.950"
+    )
+    assert hit.as_json()["claim"] == hit.claim and "claim" not in CLAIMLESS.as_json()
 
 
 def matcher(tmp_path: Path, encoder: HashingClaimEncoder, **settings: float) -> ClaimMatcher:
