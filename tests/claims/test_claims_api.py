@@ -78,13 +78,16 @@ def test_a_sites_own_flag_only_claim_publishes_and_flags(database_url: str, tmp_
     config = {"database_url": database_url, "ratelimit_enabled": False, "claims_files": (str(path),)}
     app = create_app(config, scorer=KeywordScorer(), claim_encoder=HashingClaimEncoder())
     with app.app_context():
-        make_article(db.session)
-        response = post_comment(app.test_client(), "Die Panzerlieferung war ein geheimer Deal der Regierung!")
-        assert response.status_code == 201
-        [hit] = db.session.scalars(select(Comment)).one().rule_hits
-        assert (hit["rule_id"], hit["action"]) == ("claim.site-tanks", "flag")
-        assert hit["claim"]["catalogue"].startswith("2026-12-07+site-1@")
-        db.engine.dispose()
+        try:
+            make_article(db.session)
+            response = post_comment(app.test_client(), "Die Panzerlieferung war ein geheimer Deal der Regierung!")
+            assert response.status_code == 201
+            [hit] = db.session.scalars(select(Comment)).one().rule_hits
+            assert (hit["rule_id"], hit["action"]) == ("claim.site-tanks", "flag")
+            assert hit["claim"]["catalogue"].startswith("2026-12-07+site-1@")
+        finally:
+            db.session.remove()  # give its connection back first: dispose() closes only the pool's idle ones
+            db.engine.dispose()
 
 
 def test_the_cli_reports_the_catalogue_and_checks_a_text(app: Flask, tmp_path: Path) -> None:
