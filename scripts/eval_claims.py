@@ -31,18 +31,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from moderation.claims.catalogue import Catalogue, ClaimAction, load_catalogue
+from eval_rules import held_out
+
+from moderation.claims.catalogue import Catalogue, Claim, ClaimAction, load_catalogue
 from moderation.claims.encoder import ClaimEncoder
 from moderation.claims.importing import euvsdisinfo_claims, to_toml
 from moderation.claims.service import ClaimMatcher, MatcherSettings
 from moderation.verdicts import Action
 
 EUVSDISINFO = "propaganda/euvsdisinfo-cases/full_dataset_formatted.csv"
-
-
-def held_out(text: str) -> bool:
-    return hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 1
 
 
 def _unique(texts: list[str]) -> list[str]:
@@ -82,14 +81,10 @@ def imported_catalogue(data: Path, english_diary_dev: list[str], tmp: Path, acti
     path = tmp / f"euvsdisinfo-{action}.toml"
     path.write_text(to_toml(claims, version="euvsdisinfo-dev-half"), encoding="utf-8")
     diary = tmp / f"diary-{action}.toml"
-    diary.write_text(
-        "\n".join(
-            f'[[claim]]\nid = "diary-{i}"\nfamily = "diary"\ntext = {json.dumps(t, ensure_ascii=False)}\n'
-            f'reference = "Propaganda Diary"\naction = "{action}"\n'
-            for i, t in enumerate(_unique(english_diary_dev))
-        ),
-        encoding="utf-8",
-    )
+    cases = [
+        Claim(f"diary-{i}", "diary", t, "Propaganda Diary", action) for i, t in enumerate(_unique(english_diary_dev))
+    ]
+    diary.write_text(to_toml(cases, version="diary-dev-half"), encoding="utf-8")
     return load_catalogue([path, diary])
 
 

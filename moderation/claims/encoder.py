@@ -6,6 +6,7 @@ text's vector independent of other texts: int8 activation scales are computed pe
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from pathlib import Path
@@ -33,9 +34,10 @@ class ClaimEncoder:
         self._session: Any = None
         self._tokenizer: Any = None
 
-    @property
+    @functools.cached_property
     def encoder_id(self) -> str:
-        """Names the graph by its content, so a stored hit says exactly which encoder produced it."""
+        """Names the graph by its content, so a stored hit says exactly which encoder produced it (read once: every
+        hit carries it)."""
         card = self.card()
         return f"e5-small-claims@{card.get('graph_sha256', 'unknown')[:8]}"
 

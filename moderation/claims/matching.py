@@ -9,16 +9,15 @@ similarity for the catalogue in force, so a larger catalogue gets stricter thres
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from moderation.claims.catalogue import Claim, ClaimAction
+from moderation.sentences import sentence_spans
 from moderation.verdicts import Action, RuleHit
 
 RULE_PREFIX = "claim."
-_SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+|\n|$)")
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,12 @@ def fit_thresholds(background: np.ndarray, claims: np.ndarray, *, hold: float, f
 def spans(text: str, size: int, limit: int) -> list[tuple[int, int]]:
     """Sentences packed into at most ``limit`` pieces of about ``size`` characters (the rest joins the last)."""
     pieces: list[tuple[int, int]] = []
-    for match in _SENTENCE.finditer(text):
-        if not match.group().strip():
-            continue
-        start, end = match.start(), match.end()
-        if pieces and (end - pieces[-1][0] <= size or len(pieces) == limit):
-            pieces[-1] = (pieces[-1][0], end)
+    for sentence in sentence_spans(text):
+        if pieces and (sentence.end - pieces[-1][0] <= size or len(pieces) == limit):
+            pieces[-1] = (pieces[-1][0], sentence.end)
         else:
-            pieces.append((start, end))
-    return pieces or [(0, len(text))]
+            pieces.append((sentence.start, sentence.end))
+    return pieces
 
 
 def nearest(

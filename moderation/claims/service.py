@@ -116,22 +116,36 @@ class ClaimMatcher:
         return _Index(mean, vectors, limits)
 
     def _claim_vectors(self) -> np.ndarray:
+        """The catalogue's raw vectors, from the cache when it holds this encoder's and catalogue's."""
         cache = None
         if self.cache_dir is not None:
             cache = self.cache_dir / f"{self.encoder.encoder_id}-{self.version}.npy".replace("@", "_")
-            if cache.exists():
-                try:
-                    cached: np.ndarray = np.load(cache)
-                    if cached.shape[0] == len(self.catalogue.claims):
-                        return cached
-                    log.warning("claim vector cache %s does not fit the catalogue; embedding it again", cache)
-                except (OSError, ValueError):
-                    log.warning("claim vector cache %s unreadable; embedding the catalogue again", cache)
+            cached = _read_cache(cache, len(self.catalogue.claims))
+            if cached is not None:
+                return cached
         vectors = np.stack([self.encoder.embed_raw(claim.text) for claim in self.catalogue.claims])
         if cache is not None:
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                np.save(cache, vectors)
-            except OSError:
-                log.warning("claim vector cache %s not writable", cache)
+            _write_cache(cache, vectors)
         return vectors
+
+
+def _read_cache(path: Path, rows: int) -> np.ndarray | None:
+    if not path.exists():
+        return None
+    try:
+        cached: np.ndarray = np.load(path)
+    except (OSError, ValueError):
+        log.warning("claim vector cache %s unreadable; embedding the catalogue again", path)
+        return None
+    if cached.shape[0] != rows:
+        log.warning("claim vector cache %s does not fit the catalogue; embedding it again", path)
+        return None
+    return cached
+
+
+def _write_cache(path: Path, vectors: np.ndarray) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    except OSError:
+        log.warning("claim vector cache %s not writable", path)

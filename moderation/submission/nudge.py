@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from moderation.messages import Message, label_names, text
+from moderation.sentences import Span
 from moderation.submission.pipeline import ModerationPipeline
-from moderation.submission.windows import Span
 from moderation.submission.worst import RULE_PREFIX, worst_sentence
 from moderation.verdicts import Action, ReasonCode, Verdict
 

@@ -137,12 +137,15 @@ class ModerationPipeline:
         if ruleset.shadow:  # a rule file in shadow mode is recorded, not enforced
             shadow_hits, hits = hits, ()
         words, word_findings = self._apply_wordlist(text, wordlist)
-        claims, claim_findings = self._apply_claims(text)
-        hits += words + claims
+        hits += words
+        # Like the model, the claim encoder is not run for a comment a rule or watched word already rejects.
+        rejected = _rejects(rule_reasons(hits) + findings + word_findings)
+        claims, claim_findings = ((), ()) if rejected else self._apply_claims(text)
+        hits += claims
         findings = rule_reasons(hits) + findings + word_findings + claim_findings
         scores: dict[str, float] | None = None
         model_findings: tuple[tuple[Action, Reason], ...] = ()
-        if not any(action is Action.REJECT for action, _ in findings):
+        if not _rejects(findings):
             scores, model_failure = self._score(text, deadline)
             model_findings = (
                 toxicity_reasons(scores, thresholds) if scores is not None else ((Action.HOLD, model_failure),)
@@ -273,3 +276,7 @@ class ModerationPipeline:
             log.exception("toxicity scoring failed; holding the comment")
         metrics.MODEL_FAILURES.labels(kind="unavailable").inc()
         return None, Reason(ReasonCode.MODEL_UNAVAILABLE, held)
+
+
+def _rejects(findings: Findings) -> bool:
+    return any(action is Action.REJECT for action, _ in findings)

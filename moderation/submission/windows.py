@@ -1,4 +1,4 @@
-"""Sentences and scoring windows of a comment (pure).
+"""Scoring windows of a comment (pure), cut at the sentences of ``moderation.sentences``.
 
 A model reads a bounded number of tokens (the bundled one 128), so a long comment is scored as overlapping windows
 and each label takes its highest window score: an insult at the end of a long comment counts as much as one at the
@@ -9,28 +9,10 @@ piece of the one before it, so nothing said across a cut is lost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-#: A sentence: text up to and including its closing punctuation (or a line break, or the end).
-_SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+|\n|$)")
+from moderation.sentences import Span, sentence_spans
+
 _SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def sentence_spans(body: str) -> list[Span]:
-    """Sentence spans with surrounding whitespace trimmed; offsets index ``body``."""
-    spans = []
-    for match in _SENTENCE.finditer(body):
-        chunk = match.group()
-        if chunk.strip():
-            start = match.start() + len(chunk) - len(chunk.lstrip())
-            spans.append(Span(start, match.end() - (len(chunk) - len(chunk.rstrip()))))
-    return spans or [Span(0, len(body))]
 
 
 def text_windows(body: str, size: int) -> list[str]:

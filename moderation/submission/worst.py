@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from moderation.submission.windows import Span, sentence_spans
+from moderation.sentences import Span, sentence_spans
 from moderation.verdicts import Action, Reason, ReasonCode, RuleHit
 
 log = logging.getLogger(__name__)

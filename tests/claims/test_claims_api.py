@@ -103,3 +103,11 @@ def test_the_cli_reports_the_catalogue_and_checks_a_text(app: Flask, tmp_path: P
     imported = runner.invoke(args=["claims", "import-euvsdisinfo", str(csv_path), str(out)])
     assert imported.exit_code == 0 and "wrote 1 claims" in imported.output
     assert load_catalogue([out]).claims[-1].text == "MH17 was downed by Kyiv."
+
+
+def test_a_comment_the_rules_reject_is_not_embedded(
+    client: FlaskClient, token: str, fake_claim_encoder: HashingClaimEncoder
+) -> None:
+    response = post_comment(client, "Halt die Klappe, du Trottel, und lies das noch einmal.")
+    assert response.status_code == 422
+    assert fake_claim_encoder.calls == 0

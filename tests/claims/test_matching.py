@@ -77,7 +77,7 @@ def test_thresholds_are_quantiles_of_the_backgrounds_nearest_claim() -> None:
     [
         ("One sentence only", [(0, 17)]),
         ("First. Second.", [(0, 14)]),
-        ("A" * 300 + ". " + "B" * 300 + ".", [(0, 301), (301, 603)]),
+        ("A" * 300 + ". " + "B" * 300 + ".", [(0, 301), (302, 603)]),  # the space between is in neither piece
         ("x. " * 3, [(0, 8)]),
     ],
 )

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from moderation.filters.rules import load_ruleset
+from moderation.sentences import Span, sentence_spans
 from moderation.submission.pipeline import ModerationPipeline
-from moderation.submission.windows import Span, sentence_spans, text_windows
+from moderation.submission.windows import text_windows
 from moderation.verdicts import Action
 from tests.fakes import KeywordScorer
 
