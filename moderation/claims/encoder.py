@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from moderation.onnx_sessions import open_session, run
+
 BUNDLED = Path(__file__).resolve().parent / "bundled"
 GRAPH = "encoder.int8.onnx"
 #: e5 expects a task prefix; "query: " is its prefix for symmetric similarity.
@@ -33,6 +35,10 @@ class ClaimEncoder:
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
+
+    @property
+    def graph(self) -> Path:
+        return self.directory / GRAPH
 
     @functools.cached_property
     def encoder_id(self) -> str:
@@ -61,13 +67,9 @@ class ClaimEncoder:
             if self._session is not None:
                 return
             try:
-                import onnxruntime as ort
                 from tokenizers import Tokenizer
 
-                options = ort.SessionOptions()
-                options.intra_op_num_threads = self.threads
-                options.inter_op_num_threads = 1
-                session = ort.InferenceSession(str(self.directory / GRAPH), options, providers=["CPUExecutionProvider"])
+                session = open_session(self.graph, threads=self.threads)
                 tokenizer = Tokenizer.from_file(str(self.directory / "tokenizer.json"))
             except Exception as exc:  # a missing file, a broken graph: say where
                 raise EncoderUnavailable(f"claim encoder could not load from {self.directory}: {exc}") from exc
@@ -78,5 +80,5 @@ class ClaimEncoder:
         self.load()
         ids = self._tokenizer.encode(PREFIX + text).ids
         feed = {"input_ids": np.array([ids], dtype=np.int64), "attention_mask": np.ones((1, len(ids)), np.int64)}
-        [vectors] = self._session.run(["embedding"], feed)
+        [vectors] = run(self._session, ["embedding"], feed)
         return np.asarray(vectors[0], dtype=np.float32)

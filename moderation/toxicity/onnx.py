@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from moderation.onnx_sessions import open_session, run
 from moderation.thresholds import Thresholds
 from moderation.toxicity.loading import ModelUnavailable, sha256_file
 from moderation.toxicity.locked import LockedScorer
@@ -144,13 +145,9 @@ class OnnxScorer(LockedScorer):
 
 
 def _open(export: OnnxExport, threads: int) -> tuple[Any, Any]:
-    import onnxruntime
     from tokenizers import Tokenizer
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = max(threads, 1)
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(export.graph), options, providers=["CPUExecutionProvider"])
+    session = open_session(export.graph, threads=threads)  # the master's, when it loaded this graph before fork
     tokenizer = Tokenizer.from_file(str(export.tokenizer))
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=int(export.sidecar["token_limit"]))
@@ -167,7 +164,7 @@ def _run(session: Any, batch: Sequence[Sequence[int]], sidecar: dict[str, Any]) 
     for index, row in enumerate(batch):
         ids[index, : len(row)] = row
         mask[index, : len(row)] = 1
-    logits = session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+    logits = run(session, ["logits"], {"input_ids": ids, "attention_mask": mask})[0]
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     return [{label: float(row[i]) for i, label in enumerate(sidecar["labels"])} for row in probabilities]
 
