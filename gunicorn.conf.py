@@ -1,7 +1,9 @@
 """gunicorn settings for ``make run`` and production (override any of them with GUNICORN_CMD_ARGS).
 
 Threads in one process share one copy of the toxicity model; the app is imported after fork in each worker
-(no ``preload_app``) so no worker inherits a model or a thread pool from its parent.
+(no ``preload_app``) so no worker inherits a database connection, a thread or a torch model from its parent. Only
+the single-threaded ONNX Runtime sessions are built here in the master (``on_starting``) and inherited, so the
+workers share one copy of the weights.
 
 Defaults fit 2 cores (``make bench``): two processes, each running Python on one core with one torch thread
 (``KOMMENTARE_TOXICITY_THREADS=1``), and only two request threads each, because more threads in one process mostly
@@ -23,9 +25,29 @@ METRICS_DIR = os.environ.setdefault(
 
 
 def on_starting(server: object) -> None:  # noqa: ARG001 (gunicorn's hook signature)
-    """Start every run with empty counters: files of a previous run's workers would be added up too."""
+    """Start every run with empty counters (files of a previous run's workers would be added up too), and load the
+    ONNX graphs once here, before the workers are forked, so they all share one copy of the weights (README
+    "Production"; ``KOMMENTARE_SHARE_MODELS=false`` leaves each worker its own)."""
     shutil.rmtree(METRICS_DIR, ignore_errors=True)
     Path(METRICS_DIR).mkdir(parents=True, exist_ok=True)
+    from moderation.allocator import tune_allocator
+    from moderation.settings import Settings
+    from moderation.submission.sharing import share_models
+
+    tune_allocator()  # inherited by the workers: they give large freed buffers back to the system
+    try:
+        settings = Settings.from_env()
+    except ValueError:
+        return  # each worker stops with the message that names the variable
+    share_models(settings, instance_path=Path(__file__).resolve().parent / "instance")
+
+
+def worker_exit(server: object, worker: object) -> None:  # noqa: ARG001
+    """Runs in the worker as it ends: one that inherited the master's ONNX Runtime exits here, past the runtime's
+    exit handler that would wait forever on a thread only the master has (``onnx_sessions.end_forked_process``)."""
+    from moderation.onnx_sessions import end_forked_process
+
+    end_forked_process()
 
 
 def child_exit(server: object, worker: Any) -> None:  # noqa: ARG001

@@ -108,6 +108,9 @@ class Settings:
     #: lies beside it (``flask models export-onnx``; the bundled model ships one) and passes its probe check, else
     #: torch; ``torch``; ``onnx`` (refuse to start without a matching export).
     toxicity_runtime: str = "auto"
+    #: gunicorn's master loads the ONNX graphs (toxicity model, claim encoder) before it forks, so all workers share
+    #: one copy of the weights (``moderation/onnx_sessions.py``); only with ``TOXICITY_THREADS=1``.
+    share_models: bool = True
     #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
     #: A candidate site head (``flask models candidates``) run in shadow mode: its score is recorded with each

@@ -58,6 +58,15 @@ def serving(app: Flask, name: str = "live-server") -> Iterator[str]:
 def gunicorn_serving(env: Mapping[str, str], *, start_timeout: float = 60) -> Iterator[str]:
     """The real app under gunicorn with ``gunicorn.conf.py`` (its workers, threads and hooks) on a free port;
     yields the base URL once ``/healthz`` answers, and stops it with SIGTERM."""
+    with gunicorn_process(env, start_timeout=start_timeout) as (base, _):
+        yield base
+
+
+@contextmanager
+def gunicorn_process(
+    env: Mapping[str, str], *, start_timeout: float = 60
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``gunicorn_serving`` that also yields the master's process (its pid is the workers' parent)."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     port = free_port()
     process = subprocess.Popen(
@@ -77,7 +86,7 @@ def gunicorn_serving(env: Mapping[str, str], *, start_timeout: float = 60) -> It
             except (requests.ConnectionError, requests.Timeout):
                 assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
