@@ -63,7 +63,8 @@ def isso_server(bin_dir: Path, seed: int) -> Server:
     log = (folder / "gunicorn.log").open("wb")
     env = {**os.environ, "ISSO_SETTINGS": str(config)}
     command = [str(bin_dir / "gunicorn"), "-w", "2", "--threads", "2", "-b", f"127.0.0.1:{port}", "isso.run"]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=log, process_group=0)
+    # Run from Isso's own folder: in the repository gunicorn would also read Kommentare's ./gunicorn.conf.py.
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log, process_group=0, cwd=folder)
     server = Server(ServerSpec("isso 0.14", "isso.run", {}, migrate=False), process, port, folder / "gunicorn.log")
     for _ in range(150):
         try:
