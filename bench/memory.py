@@ -80,7 +80,12 @@ def median_of(rows: list[dict[str, Any]], pick: Callable[[dict[str, Any]], float
 
 def worst_worker(rows: list[dict[str, Any]], kind: str) -> float:
     """The median over repeats of the larger worker's ``kind`` (rss, pss or uss)."""
-    return float(statistics.median(max(worker[kind] for worker in run["workers"]) for run in rows))
+    return median_of(rows, lambda run: max(worker[kind] for worker in run["workers"]))
+
+
+def host_pss(run: dict[str, Any]) -> float:
+    """What the whole gunicorn tree costs the host: the master's PSS and every worker's."""
+    return float(run["master"]["pss"] + sum(worker["pss"] for worker in run["workers"]))
 
 
 def main() -> None:
@@ -93,13 +98,13 @@ def main() -> None:
     for _ in range(args.repeats):
         for name, (settings, environment) in ROWS.items():  # interleaved: the same machine state for every row
             runs[name].append(run_row(name, settings, environment, args.duration))
-    base = median_of(runs["own copies"], lambda run: run["master"]["pss"] + sum(w["pss"] for w in run["workers"]))
+    base = median_of(runs["own copies"], host_pss)
     header = f"{'row':<20} {'worker RSS':>10} {'PSS':>6} {'USS':>6} {'master PSS':>10} {'all PSS':>8} {'x own':>6}"
     print(f"\n{header} {'comments/s':>11} {'p99 ms':>7}")
     for name, rows in runs.items():
         rss, pss, uss = (worst_worker(rows, kind) for kind in ("rss", "pss", "uss"))
         master = median_of(rows, lambda run: run["master"]["pss"])
-        total = median_of(rows, lambda run: run["master"]["pss"] + sum(w["pss"] for w in run["workers"]))
+        total = median_of(rows, host_pss)
         rate, p99 = (
             median_of(rows, lambda run: run["scored_per_second"]),
             median_of(rows, lambda run: run["p99_ms"] or 0),

@@ -24,9 +24,10 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: Sessions built before fork, by file identity and threads, and the process that built them.
+#: Sessions built before fork, by file identity and threads.
 _preloaded: dict[tuple[object, ...], Any] = {}
-_preloaded_by: list[int] = []
+#: The process that built them (a process with another pid inherited them through fork).
+_preloaded_in: int | None = None
 
 
 def _identity(path: Path, threads: int) -> tuple[object, ...]:
@@ -48,10 +49,11 @@ def preload(path: Path, *, threads: int) -> bool:
     if threads != 1:
         log.info("%s not shared with the workers: %d threads per session cannot cross a fork", path.name, threads)
         return False
+    global _preloaded_in
     key = _identity(path, threads)
     if key not in _preloaded:
         _preloaded[key] = _build(path, threads)
-        _preloaded_by[:] = [os.getpid()]
+        _preloaded_in = os.getpid()
         log.info("%s loaded once for all workers (pid %d)", path.name, os.getpid())
     return True
 
@@ -81,14 +83,15 @@ def run(session: Any, outputs: list[str], feed: dict[str, Any]) -> list[Any]:
 
 
 def is_preloaded(session: Any) -> bool:
-    """Whether ``session`` is one built before fork (health and tests)."""
+    """Whether ``session`` is one built before fork (tests)."""
     return any(session is shared for shared in _preloaded.values())
 
 
 def forget() -> None:
     """Drop the preloaded sessions (tests; a master that should free them)."""
+    global _preloaded_in
     _preloaded.clear()
-    _preloaded_by.clear()
+    _preloaded_in = None
 
 
 def end_forked_process() -> None:
@@ -97,11 +100,18 @@ def end_forked_process() -> None:
     exit handler waits forever on a condition variable that thread was waiting on: the worker would never end, and
     every restart or shutdown would wait for gunicorn's graceful timeout. The caller (gunicorn's ``worker_exit``)
     has done its own cleanup; ``multiprocessing`` ends its forked children the same way. Elsewhere: nothing."""
-    if not _preloaded_by or _preloaded_by[0] == os.getpid():
+    if _preloaded_in is None or _preloaded_in == os.getpid():
         return
-    ending = sys.exc_info()[1]
-    code = ending.code if isinstance(ending, SystemExit) else (0 if ending is None else 1)
+    code = _exit_code(sys.exc_info()[1])
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+    os._exit(code)
+
+
+def _exit_code(ending: BaseException | None) -> int:
+    """The status Python would exit with: a ``SystemExit``'s int code, 0 for none, 1 for anything else."""
+    if ending is None:
+        return 0
+    code = ending.code if isinstance(ending, SystemExit) else 1
+    return code if isinstance(code, int) else (0 if code is None else 1)

@@ -108,8 +108,7 @@ class Settings:
     #: lies beside it (``flask models export-onnx``; the bundled model ships one) and passes its probe check, else
     #: torch; ``torch``; ``onnx`` (refuse to start without a matching export).
     toxicity_runtime: str = "auto"
-    #: gunicorn's master loads the ONNX graphs (toxicity model, claim encoder) before it forks, so all workers share
-    #: one copy of the weights (``moderation/onnx_sessions.py``); only with ``TOXICITY_THREADS=1``.
+    #: gunicorn's master loads the ONNX graphs before it forks: one copy for all workers (``onnx_sessions.py``).
     share_models: bool = True
     #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
