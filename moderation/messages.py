@@ -2,13 +2,15 @@
 
 Readers of a German newsroom read German, so German is the default and the text stored with each decision. The
 English catalogue has every key too (a test checks both have the same keys and placeholders), so the widget and the
-moderators' pages can show either language without a second source of truth.
+moderators' pages can show either language without a second source of truth. A stored reason keeps its message's
+key and parameters beside the German text, so ``retell`` can say it again in the moderator's language.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 DEFAULT_LANGUAGE = "de"
 
@@ -29,6 +31,7 @@ class Message(enum.StrEnum):
     REJECTED_COPY_OF_REJECTED = "rejected_copy_of_rejected"
     NUDGE = "nudge"
     IMPORTED = "imported"
+    APPEALED = "appealed"
 
 
 _CATALOGUE: dict[str, dict[Message, str]] = {
@@ -63,6 +66,7 @@ _CATALOGUE: dict[str, dict[Message, str]] = {
         Message.IMPORTED: (
             "Ihr Kommentar wurde mit seinem Status aus dem früheren Kommentarsystem übernommen ({source})."
         ),
+        Message.APPEALED: "Einspruch der Autorin oder des Autors",
     },
     "en": {
         Message.PUBLISHED: "Your comment has been published.",
@@ -88,6 +92,7 @@ _CATALOGUE: dict[str, dict[Message, str]] = {
         ),
         Message.NUDGE: "This sentence may break our discussion rules ({labels}). Would you like to rephrase it?",
         Message.IMPORTED: "Your comment was carried over with its status from the previous comment system ({source}).",
+        Message.APPEALED: "The author's appeal",
     },
 }
 
@@ -129,3 +134,21 @@ def label_name(label: str, language: str = DEFAULT_LANGUAGE) -> str:
 
 def label_names(labels: Iterable[str], language: str = DEFAULT_LANGUAGE) -> str:
     return ", ".join(label_name(label, language) for label in labels)
+
+
+def told(key: Message, language: str = DEFAULT_LANGUAGE, *, label: str | None = None, **params: str) -> str:
+    """A reason's message: ``label`` (a model label's id) in this language's words, other parameters as they are
+    (a message without that placeholder ignores them)."""
+    words = {**params, **({"label": label_name(label, language)} if label else {})}
+    return _CATALOGUE.get(language, _CATALOGUE[DEFAULT_LANGUAGE])[key].format(**words)
+
+
+def retell(reason: Mapping[str, Any], language: str) -> tuple[str, str]:
+    """A stored reason's message in ``language``, from its ``message_key``, and the language it is in: a reason
+    stored before keys were kept (or with a key this catalogue no longer has) keeps its stored German text."""
+    try:
+        key = Message(str(reason.get("message_key")))
+        params = dict(reason.get("message_params") or {})
+        return told(key, language, label=reason.get("label"), **params), language
+    except (ValueError, KeyError):  # an unknown key, or a placeholder without its parameter
+        return str(reason.get("message", "")), DEFAULT_LANGUAGE

@@ -10,6 +10,8 @@ import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from moderation.messages import Message, told
+
 
 class ReasonCode(enum.StrEnum):
     """Why a comment has its status; stored in ``comments.reasons[].code`` and shown to moderators."""
@@ -86,17 +88,40 @@ class RuleHit:
 
 @dataclass(frozen=True)
 class Reason:
-    """A machine code plus a reader-facing message; ``label`` or ``rule_id`` names what fired."""
+    """A machine code plus a reader-facing message; ``label`` or ``rule_id`` names what fired. ``message_key`` and
+    ``message_params`` say which catalogue message ``message`` is, so the moderators' pages can show it in their own
+    language (``messages.retell``); build reasons with ``Reason.told``."""
 
     code: ReasonCode
     message: str
     label: str | None = None
     rule_id: str | None = None
     score: float | None = None
+    message_key: Message | None = None
+    message_params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def told(
+        cls,
+        code: ReasonCode,
+        key: Message,
+        *,
+        label: str | None = None,
+        rule_id: str | None = None,
+        score: float | None = None,
+        **params: str,
+    ) -> Reason:
+        """The reason with the catalogue's message ``key`` in the default language (German), and the key kept."""
+        message = told(key, label=label, **params)
+        return cls(code, message, label, rule_id, score, key, tuple(sorted(params.items())))
 
     def as_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if v is not None}
+        data = {k: v for k, v in asdict(self).items() if v is not None and k != "message_params"}
         data["code"] = str(self.code)  # the plain value, for JSON columns and responses
+        if self.message_key is not None:
+            data["message_key"] = str(self.message_key)
+        if self.message_params:
+            data["message_params"] = dict(self.message_params)
         return data
 
 

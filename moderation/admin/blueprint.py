@@ -13,6 +13,7 @@ from flask import Blueprint, Response, g, request
 from moderation.admin.i18n import LANG_COOKIE, pick_language, translator
 from moderation.admin.presenters import highlight, score_rows
 from moderation.language import Language
+from moderation.messages import retell
 from moderation.queue.reasons import RejectReason
 from moderation.queue.service import ReasonFilter
 from moderation.state import current_settings
@@ -47,6 +48,7 @@ def _helpers() -> dict[str, Any]:
         "t": g.t,
         "lang": g.lang,
         "highlight": highlight,
+        "reason_text": lambda reason: retell(reason, g.lang),
         "score_rows": score_rows,
         "reasons": list(RejectReason),
         "reason_filters": list(ReasonFilter),

@@ -10,7 +10,7 @@ from moderation.archives.records import CommentRecord, Decision
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import apply_verdict, reason_codes, reply_position
 from moderation.language import guess_language
-from moderation.messages import Message, text
+from moderation.messages import Message
 from moderation.verdicts import Reason, ReasonCode, Verdict
 
 #: The systems as the reason message names them.
@@ -47,7 +47,7 @@ def _restore(comment: Comment, decision: Decision) -> None:
 def _take_over(comment: Comment) -> None:
     """The other system's status, explained as such: no model or rule judged it here."""
     source = SOURCE_NAMES[str(comment.import_source)]
-    reason = Reason(ReasonCode.IMPORTED, text(Message.IMPORTED, source=source))
+    reason = Reason.told(ReasonCode.IMPORTED, Message.IMPORTED, source=source)
     comment.reasons = [reason.as_json()]
     comment.rule_hits = []
     comment.reason_codes = reason_codes(comment.reasons)

@@ -11,7 +11,7 @@ import dataclasses
 
 from moderation.campaigns.models import CampaignKind
 from moderation.filters.policy import decide
-from moderation.messages import Message, text
+from moderation.messages import Message
 from moderation.verdicts import Action, Reason, ReasonCode, RuleHit, Verdict
 
 _REJECT_MESSAGES = {CampaignKind.REJECTED_COPY.rule_id: Message.REJECTED_COPY_OF_REJECTED}
@@ -20,8 +20,8 @@ _REJECT_MESSAGES = {CampaignKind.REJECTED_COPY.rule_id: Message.REJECTED_COPY_OF
 def campaign_reason(hit: RuleHit) -> Reason:
     if hit.action is Action.REJECT:
         message = _REJECT_MESSAGES.get(hit.rule_id, Message.REJECTED_COPY)
-        return Reason(ReasonCode.CAMPAIGN, text(message), rule_id=hit.rule_id)
-    return Reason(ReasonCode.CAMPAIGN, text(Message.HELD), rule_id=hit.rule_id)
+        return Reason.told(ReasonCode.CAMPAIGN, message, rule_id=hit.rule_id)
+    return Reason.told(ReasonCode.CAMPAIGN, Message.HELD, rule_id=hit.rule_id)
 
 
 def merge_campaign(verdict: Verdict, hits: tuple[RuleHit, ...], *, failed: bool = False) -> Verdict:
@@ -31,7 +31,7 @@ def merge_campaign(verdict: Verdict, hits: tuple[RuleHit, ...], *, failed: bool 
     findings = tuple((verdict.action, reason) for reason in verdict.reasons)
     findings += tuple((hit.action, campaign_reason(hit)) for hit in hits)
     if failed:
-        findings += ((Action.HOLD, Reason(ReasonCode.CAMPAIGN_UNAVAILABLE, text(Message.HELD))),)
+        findings += ((Action.HOLD, Reason.told(ReasonCode.CAMPAIGN_UNAVAILABLE, Message.HELD)),)
     action, reasons = decide(findings)
     if action.value < verdict.action.value:  # e.g. a FLAG without reasons: never weaken the pipeline's decision
         action, reasons = verdict.action, verdict.reasons

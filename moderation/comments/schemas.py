@@ -51,10 +51,19 @@ class CountsSchema(Schema):
 
 class ReasonSchema(Schema):
     code = fields.String()
-    message = fields.String()
+    message = fields.String(metadata={"description": "What the reader was told, in German."})
     label = fields.String()
     rule_id = fields.String()
     score = fields.Float()
+    message_key = fields.String(
+        metadata={
+            "description": "The message's key in the catalogue, to tell it in another language; absent on "
+            "reasons stored before keys were kept."
+        }
+    )
+    message_params = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "The message's placeholders."}
+    )
 
 
 class PublicCommentSchema(Schema):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from moderation.messages import Message, label_name, text
+from moderation.messages import Message
 from moderation.verdicts import Action, Reason, ReasonCode, RuleHit
 
 #: Reader messages by rule-id prefix, most specific first; anything else gets the action's default.
@@ -59,12 +59,8 @@ def toxicity_reasons(
         elif score >= levels.get("hold", 2.0):
             action = Action.HOLD
         if action is not Action.PUBLISH:
-            message = (
-                text(Message.REJECTED_TOXICITY, label=label_name(label))
-                if action is Action.REJECT
-                else text(Message.HELD)
-            )
-            found.append((action, Reason(ReasonCode.TOXICITY, message, label=label, score=round(score, 4))))
+            key = Message.REJECTED_TOXICITY if action is Action.REJECT else Message.HELD
+            found.append((action, Reason.told(ReasonCode.TOXICITY, key, label=label, score=round(score, 4))))
     return tuple(found)
 
 
@@ -96,14 +92,15 @@ def score_narratives(
     return tuple(replace(hit, action=action) for hit in hits)
 
 
-def reader_message(action: Action, rule_id: str) -> str:
-    return text(next(message for prefix, message in MESSAGES[action] if rule_id.startswith(prefix)))
+def reader_message(action: Action, rule_id: str) -> Message:
+    """The catalogue message a reader is told for a hit of ``rule_id`` asking for ``action``."""
+    return next(message for prefix, message in MESSAGES[action] if rule_id.startswith(prefix))
 
 
 def rule_reasons(hits: tuple[RuleHit, ...]) -> tuple[tuple[Action, Reason], ...]:
     """One reason per hit that asks for more than publishing, with the reader message for its rule-id prefix."""
     return tuple(
-        (hit.action, Reason(ReasonCode.RULE, reader_message(hit.action, hit.rule_id), rule_id=hit.rule_id))
+        (hit.action, Reason.told(ReasonCode.RULE, reader_message(hit.action, hit.rule_id), rule_id=hit.rule_id))
         for hit in hits
         if hit.action is not Action.PUBLISH
     )

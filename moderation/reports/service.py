@@ -26,11 +26,11 @@ from moderation.audit.models import AuditAction
 from moderation.comments.counters import count_transition
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import CommentNotFound, announce, audit_comment, get_comment
-from moderation.messages import Message, text
+from moderation.messages import Message
 from moderation.readers.service import signed_in_reader
 from moderation.readers.sso import SsoConfig
 from moderation.reports.models import Report, ReportReason, ReportResolution
-from moderation.verdicts import ReasonCode
+from moderation.verdicts import Reason, ReasonCode
 from moderation.webhooks.models import EventType
 
 
@@ -123,7 +123,7 @@ def _count_report(session: Session, comment: Comment, weight: float) -> tuple[in
 
 def _hold_for_reports(session: Session, comment: Comment, open_reports: int) -> None:
     """Hide the comment, once: only the request whose update finds it still published holds and announces it."""
-    reasons = [*comment.reasons, {"code": ReasonCode.READER_REPORTS.value, "message": text(Message.HELD)}]
+    reasons = [*comment.reasons, Reason.told(ReasonCode.READER_REPORTS, Message.HELD).as_json()]
     held = session.execute(
         update(Comment)
         .where(Comment.id == comment.id, Comment.status == CommentStatus.PUBLISHED)

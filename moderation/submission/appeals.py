@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from moderation.audit.models import AuditAction
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import announce, audit_comment, get_comment
-from moderation.comments.statements import CATEGORIES, Statement, statement
+from moderation.comments.statements import Statement, statement
 from moderation.errors import Conflict
+from moderation.messages import Message
 from moderation.notifications.service import address_of_token, author_address
 from moderation.submission.own import NotYourComment, require_author
 from moderation.submission.runtime import SubmissionRuntime
 from moderation.types import utcnow
-from moderation.verdicts import ReasonCode
+from moderation.verdicts import Reason, ReasonCode
 from moderation.webhooks.models import EventType
 
 
@@ -100,7 +101,7 @@ def _appeal(session: Session, comment: Comment, note: str | None) -> Statement:
     comment.appealed_at, comment.appeal_note, comment.appeal_excluded = now, note, comment.moderated_by
     comment.status = CommentStatus.PENDING
     comment.reasons = [
-        {"code": ReasonCode.APPEALED.value, "message": CATEGORIES["de"][ReasonCode.APPEALED]},
+        Reason.told(ReasonCode.APPEALED, Message.APPEALED).as_json(),
         *comment.reasons,
     ]
     audit_comment(

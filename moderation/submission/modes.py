@@ -14,7 +14,7 @@ import dataclasses
 
 from moderation.articles.models import Article, GuestMode, ModerationMode
 from moderation.errors import Unauthorized
-from moderation.messages import Message, text
+from moderation.messages import Message
 from moderation.verdicts import Action, Reason, ReasonCode, Verdict
 
 
@@ -42,4 +42,4 @@ def with_article_mode(verdict: Verdict, article: Article, *, guest: bool, guests
 
 def held(verdict: Verdict, code: ReasonCode) -> Verdict:
     """The verdict as a hold for ``code`` alone (the reader is told it waits for a moderator)."""
-    return dataclasses.replace(verdict, action=Action.HOLD, reasons=(Reason(code, text(Message.HELD)),))
+    return dataclasses.replace(verdict, action=Action.HOLD, reasons=(Reason.told(code, Message.HELD),))

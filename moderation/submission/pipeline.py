@@ -19,7 +19,6 @@ from moderation import metrics
 from moderation.filters.policy import decide, rule_reasons, toxicity_reasons
 from moderation.filters.rules import Ruleset, RulesetHolder, evaluate
 from moderation.messages import Message
-from moderation.messages import text as reader_text
 from moderation.submission.windows import text_windows
 from moderation.submission.worst import model_hit
 from moderation.toxicity.batcher import DeadlineExceeded, MicroBatcher
@@ -194,7 +193,7 @@ class ModerationPipeline:
             return evaluate(text, ruleset), ()
         except Exception:
             log.exception("rule evaluation failed; holding the comment")
-            return (), ((Action.HOLD, Reason(ReasonCode.RULES_UNAVAILABLE, reader_text(Message.HELD))),)
+            return (), ((Action.HOLD, Reason.told(ReasonCode.RULES_UNAVAILABLE, Message.HELD)),)
 
     @staticmethod
     def _apply_wordlist(text: str, wordlist: WordlistPort | None) -> tuple[tuple[RuleHit, ...], Findings]:
@@ -205,7 +204,7 @@ class ModerationPipeline:
             result = wordlist.evaluate(text)
         except Exception:
             log.exception("watched words failed; holding the comment")
-            return (), ((Action.HOLD, Reason(ReasonCode.WATCHWORDS_UNAVAILABLE, reader_text(Message.HELD))),)
+            return (), ((Action.HOLD, Reason.told(ReasonCode.WATCHWORDS_UNAVAILABLE, Message.HELD)),)
         return result.hits + result.shadow, ()
 
     def _apply_claims(self, text: str) -> tuple[tuple[RuleHit, ...], Findings]:
@@ -216,7 +215,7 @@ class ModerationPipeline:
             return self.claims.check(text), ()
         except Exception:
             log.exception("claim matching failed; holding the comment")
-            return (), ((Action.HOLD, Reason(ReasonCode.CLAIMS_UNAVAILABLE, reader_text(Message.HELD))),)
+            return (), ((Action.HOLD, Reason.told(ReasonCode.CLAIMS_UNAVAILABLE, Message.HELD)),)
 
     def _shadow(
         self,
@@ -259,23 +258,22 @@ class ModerationPipeline:
 
     def _score(self, comment: str, timeout: float) -> tuple[dict[str, float] | None, Reason]:
         """Label scores of the comment, the highest of its windows per label when it is long."""
-        held = reader_text(Message.HELD)
         started = time.monotonic()
         try:
             windows = self.score_all(text_windows(comment, self.window_chars), timeout=timeout)
             scores = {label: max(window[label] for window in windows) for label in windows[0]}
             metrics.MODEL_SECONDS.observe(time.monotonic() - started)
-            return scores, Reason(ReasonCode.MODEL_UNAVAILABLE, held)
+            return scores, Reason.told(ReasonCode.MODEL_UNAVAILABLE, Message.HELD)
         except (FutureTimeout, DeadlineExceeded):
             metrics.MODEL_FAILURES.labels(kind="timeout").inc()
             log.warning("toxicity scoring missed its %.2fs deadline; holding the comment for re-scoring", timeout)
-            return None, Reason(ReasonCode.MODEL_TIMEOUT, held)
+            return None, Reason.told(ReasonCode.MODEL_TIMEOUT, Message.HELD)
         except ModelUnavailable as exc:
             log.warning("toxicity model unavailable (%s); holding the comment", exc)
         except Exception:
             log.exception("toxicity scoring failed; holding the comment")
         metrics.MODEL_FAILURES.labels(kind="unavailable").inc()
-        return None, Reason(ReasonCode.MODEL_UNAVAILABLE, held)
+        return None, Reason.told(ReasonCode.MODEL_UNAVAILABLE, Message.HELD)
 
 
 def _rejects(findings: Findings) -> bool:

@@ -31,7 +31,7 @@ from moderation.articles.models import Article
 from moderation.campaigns.accounts import account_key
 from moderation.campaigns.models import Fingerprint
 from moderation.comments.models import Comment, CommentStatus
-from moderation.messages import Message, text
+from moderation.messages import Message
 from moderation.submission.modes import held, with_article_mode
 from moderation.submission.policy import SubmissionPolicy
 from moderation.submission.trust_rules import TrustRules
@@ -122,11 +122,12 @@ def with_trusted_relief(verdict: Verdict, record: Record, rules: TrustRules, *, 
     )
     if not trusted or verdict.action is not Action.HOLD or not all(_low_model_score(r, rules) for r in verdict.reasons):
         return verdict
-    published = text(Message.PUBLISHED)
-    relieved = tuple(dataclasses.replace(reason, message=published) for reason in verdict.reasons)
-    return dataclasses.replace(
-        verdict, action=Action.FLAG, reasons=(Reason(ReasonCode.TRUSTED_READER, published), *relieved)
+    flag = Reason.told(ReasonCode.TRUSTED_READER, Message.PUBLISHED)
+    relieved = tuple(
+        dataclasses.replace(reason, message=flag.message, message_key=flag.message_key, message_params=())
+        for reason in verdict.reasons
     )
+    return dataclasses.replace(verdict, action=Action.FLAG, reasons=(flag, *relieved))
 
 
 def _low_model_score(reason: Reason, rules: TrustRules) -> bool:

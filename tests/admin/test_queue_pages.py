@@ -13,6 +13,7 @@ from sqlalchemy import select
 from moderation.audit.models import AuditAction, AuditEntry
 from moderation.auth import Role
 from moderation.comments.models import Comment, CommentStatus
+from moderation.messages import Message, text
 from moderation.moderators.service import create_moderator
 from tests.admin.helpers import log_in, make_person, page_csrf
 from tests.factories import ARTICLE_ID, auth
@@ -87,6 +88,23 @@ def test_english_on_request_german_by_default(logged_in: FlaskClient) -> None:
     english = logged_in.get("/admin/?lang=en")
     assert "Pending" in english.get_data(as_text=True) and 'lang="en"' in english.get_data(as_text=True)
     assert "Pending" in logged_in.get("/admin/").get_data(as_text=True)  # remembered
+
+
+def test_reasons_are_told_in_the_moderators_language(logged_in: FlaskClient, session: Any) -> None:
+    """The stored message is German (what the reader was told); the page tells it in the moderator's language, and
+    a reason stored before messages kept their key is shown as stored, marked as German."""
+    held = post_comment(logged_in, "Das ist ziemlich dumm argumentiert.")
+    assert held.status_code == 202, held.json
+    legacy = post_comment(logged_in, "Noch so ein dummer Beitrag von gestern.").json["id"]
+    session.get(Comment, legacy).reasons = [{"code": "toxicity", "message": "Alter gespeicherter Text."}]
+    session.commit()
+    english = logged_in.get("/admin/?lang=en").get_data(as_text=True)
+    assert f"<span>{escape(text(Message.HELD, 'en'))}</span>" in english
+    assert str(escape(text(Message.HELD))) not in english
+    assert '<span lang="de">Alter gespeicherter Text.</span>' in english
+    german = logged_in.get("/admin/?lang=de").get_data(as_text=True)
+    assert f"<span>{escape(text(Message.HELD))}</span>" in german
+    assert "<span>Alter gespeicherter Text.</span>" in german
 
 
 def test_pages_are_private_and_script_only_from_self(logged_in: FlaskClient) -> None:

@@ -29,7 +29,7 @@ def use_scorer(app: Any, scorer: Any) -> None:
 def assert_held_for_model(client: FlaskClient, session: Any, code: str = "model_unavailable") -> None:
     response = client.post(URL, json={"author_name": "A", "body": BODY})
     assert response.status_code == 202
-    assert response.json["reasons"] == [{"code": code, "message": response.json["message"]}]
+    assert response.json["reasons"] == [{"code": code, "message": response.json["message"], "message_key": "held"}]
     stored = session.scalars(select(Comment)).one()
     assert (stored.status, stored.body, stored.toxicity_scores, stored.model_id, stored.needs_rescore) == (
         CommentStatus.PENDING,

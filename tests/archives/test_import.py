@@ -53,6 +53,8 @@ def test_disqus_import_keeps_threads_authors_times_and_statuses(
         {
             "code": "imported",
             "message": "Ihr Kommentar wurde mit seinem Status aus dem früheren Kommentarsystem übernommen (Disqus).",
+            "message_key": "imported",
+            "message_params": {"source": "Disqus"},
         }
     ]
     assert (root.reason_codes, root.language, root.toxicity_scores, root.moderated_by) == (

@@ -23,7 +23,9 @@ def test_without_hits_the_verdict_is_unchanged() -> None:
 def test_reject_beats_hold_and_keeps_only_its_reasons() -> None:
     merged = merge_campaign(PUBLISHED, (PUSH, COPY))
     assert merged.action is Action.REJECT
-    assert merged.reasons == (Reason(ReasonCode.CAMPAIGN, COPY_MESSAGE, rule_id="campaign.copy_paste"),)
+    [reason] = merged.reasons
+    assert reason == Reason.told(ReasonCode.CAMPAIGN, Message.REJECTED_COPY, rule_id="campaign.copy_paste")
+    assert (reason.message, reason.message_key) == (COPY_MESSAGE, Message.REJECTED_COPY)
     assert merged.hits == (PUSH, COPY)
 
 
@@ -44,4 +46,5 @@ def test_a_pipeline_reject_stays_a_reject() -> None:
 def test_failure_holds_what_would_have_been_published() -> None:
     merged = merge_campaign(PUBLISHED, (), failed=True)
     assert merged.action is Action.HOLD
-    assert merged.reasons == (Reason(CAMPAIGN_UNAVAILABLE, HOLD_MESSAGE),)
+    assert merged.reasons == (Reason.told(CAMPAIGN_UNAVAILABLE, Message.HELD),)
+    assert merged.reasons[0].message == HOLD_MESSAGE
