@@ -10,8 +10,10 @@ every stage on: rules, watched words, campaigns, trust; a fresh SQLite database 
 and texts to both: 16 keep-alive clients back to back, a warm-up, then the measured window. Rows are interleaved
 over ``--repeats``; the table shows medians, comments/s and server CPU per comment, and each row's ratio to Isso's
 from the same run. With ``--postgres`` (a server URL whose account may create databases) a third row runs Kommentare
-on a fresh PostgreSQL database on the same host, with its ratio to the SQLite row. Results also go to
-``.bench/isso.json``.
+on a fresh PostgreSQL database on the same host, with its ratio to the SQLite row. ``--fastest`` adds a row with
+the cheapest configuration the shipped models allow (``KOMMENTARE_TOXICITY_QUANTIZE=int8``,
+``KOMMENTARE_CLAIMS_ENABLED=false``; every other stage on), to show how much of the gap the models are. Results
+also go to ``.bench/isso.json``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from toxicity_http import run_loadgen
 ISSO = "isso==0.14.0"
 ISSO_VENV = SCRATCH / "isso-venv"
 KOMMENTARE = {"ENVIRONMENT": "development"}  # a benchmark: the built-in secret
+#: The shipped models at their cheapest: the int8 toxicity graph, no claim encoder.
+FASTEST = {**KOMMENTARE, "TOXICITY_QUANTIZE": "int8", "CLAIMS_ENABLED": "false"}
 
 
 def isso_venv() -> Path:
@@ -100,8 +104,10 @@ def measure_isso(bin_dir: Path, args: argparse.Namespace, seed: int) -> dict[str
         server.stop()
 
 
-def measure_kommentare(args: argparse.Namespace, seed: int, postgres: str | None = None) -> dict[str, Any]:
-    config = kommentare("kommentare", "bundled", KOMMENTARE)
+def measure_kommentare(
+    args: argparse.Namespace, seed: int, postgres: str | None = None, settings: dict[str, str] = KOMMENTARE
+) -> dict[str, Any]:
+    config = kommentare("kommentare", "bundled", settings)
     with fresh(config.name, postgres) as url:
         spec = replace(config.spec, env={**config.spec.env, "KOMMENTARE_DATABASE_URL": url})
         with running(spec) as server:
@@ -142,16 +148,19 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--postgres", metavar="URL", help="also run Kommentare on PostgreSQL (a fresh database)")
+    parser.add_argument("--fastest", action="store_true", help="also run Kommentare with int8 and claims off")
     args = parser.parse_args()
     SCRATCH.mkdir(exist_ok=True)
     bin_dir = isso_venv()
-    names = ("isso", "kommentare", *(("postgresql",) if args.postgres else ()))
+    names = ("isso", "kommentare", *(("postgresql",) if args.postgres else ()), *(("fastest",) if args.fastest else ()))
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     for repeat in range(args.repeats):  # interleaved: every row sees the same machine state
         runs["isso"].append(measure_isso(bin_dir, args, seed=repeat + 1))
         runs["kommentare"].append(measure_kommentare(args, seed=repeat + 1))
         if args.postgres:
             runs["postgresql"].append(measure_kommentare(args, seed=repeat + 1, postgres=args.postgres))
+        if args.fastest:
+            runs["fastest"].append(measure_kommentare(args, seed=repeat + 1, settings=FASTEST))
         rates = ", ".join(f"{name} {rows[-1]['scored_per_second']}/s" for name, rows in runs.items())
         print(f"[{repeat + 1}/{args.repeats}] {rates}", flush=True)
     summary = report(runs, args.duration)
