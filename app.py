@@ -109,7 +109,8 @@ def create_app(
     settings = config if isinstance(config, Settings) else Settings.from_env(**dict(config or {}))
     settings.check_secret()
     configure_logging(level=settings.log_level, fmt=settings.log_format)
-    app = Flask(__name__, instance_relative_config=True)
+    instance = str(Path(settings.instance_path).resolve()) if settings.instance_path else None
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not settings.model_dir:
         settings = settings.replace(model_dir=str(Path(app.instance_path) / "models"))

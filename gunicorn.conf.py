@@ -39,7 +39,7 @@ def on_starting(server: object) -> None:  # noqa: ARG001 (gunicorn's hook signat
         settings = Settings.from_env()
     except ValueError:
         return  # each worker stops with the message that names the variable
-    share_models(settings, instance_path=Path(__file__).resolve().parent / "instance")
+    share_models(settings, instance_path=Path(settings.instance_path or Path(__file__).resolve().parent / "instance"))
 
 
 def worker_exit(server: object, worker: object) -> None:  # noqa: ARG001

@@ -117,6 +117,8 @@ class Settings:
     toxicity_shadow_candidate: str = ""
     #: Where `flask models pull` puts published models (default: <instance folder>/models).
     model_dir: str = ""
+    #: The instance folder (models, claim-vector cache, the default rate-limit store); "": ./instance by app.py.
+    instance_path: str = ""
     model_download_url: str = "https://github.com/unitaryai/detoxify/releases/download/"
     model_hub_url: str = "https://huggingface.co"
     rescore_poll_seconds: float = 5.0

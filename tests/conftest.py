@@ -6,9 +6,11 @@ fresh copy of it (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on Pos
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,11 @@ from tests.webhook_receiver import Receiver, free_port
 PG_ADMIN_URL = os.environ.get("KOMMENTARE_TEST_DATABASE_URL", "")
 # The suite runs as production does (the secret check on), with a secret of its own; child processes inherit it.
 os.environ.setdefault("KOMMENTARE_SECRET_KEY", "test-secret-" + "k" * 40)
+# Apps the suite builds (and the servers it starts) keep their instance files out of the developer's ./instance;
+# the ``app`` fixture gives each test its own.
+if "KOMMENTARE_INSTANCE_PATH" not in os.environ:
+    os.environ["KOMMENTARE_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="kommentare-tests-")
+    atexit.register(shutil.rmtree, os.environ["KOMMENTARE_INSTANCE_PATH"], ignore_errors=True)
 
 
 def _migrate(url: str) -> None:
@@ -122,10 +129,11 @@ def fake_claim_encoder() -> Any:
 
 @pytest.fixture
 def app(
-    database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any, fake_claim_encoder: Any
+    database_url: str, settings_overrides: dict[str, Any], fake_scorer: Any, fake_claim_encoder: Any, tmp_path: Path
 ) -> Iterator[Flask]:
     config: dict[str, Any] = {
         "database_url": database_url,
+        "instance_path": str(tmp_path / "instance"),  # its own claim-vector cache, models and stores
         "ratelimit_enabled": False,
         "ratelimit_storage_uri": "memory://",  # per test; the shared default is tested in test_ratelimit_storage
         **settings_overrides,

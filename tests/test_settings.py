@@ -7,7 +7,9 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+from app import create_app
 from moderation.settings import PREFIX, Settings
 
 
@@ -65,3 +67,15 @@ def test_readme_documents_every_setting() -> None:
     documented = set(re.findall(r"`(KOMMENTARE_[A-Z0-9_]+)`", readme))
     expected = {PREFIX + f.name.upper() for f in fields(Settings)}
     assert expected - documented == set(), "settings missing from README"
+
+
+def test_the_instance_folder_is_a_setting(tmp_path: Path) -> None:
+    """Instance files (model candidates, the claim-vector cache) go where the setting says: a read-only code
+    directory in production, a folder of its own for every test."""
+    app = create_app({"database_url": f"sqlite:///{tmp_path / 'db.sqlite'}", "instance_path": str(tmp_path / "i")})
+    assert app.instance_path == str(tmp_path / "i") and (tmp_path / "i").is_dir()
+    assert app.config["KOMMENTARE"].model_dir == str(tmp_path / "i" / "models")
+
+
+def test_each_test_app_has_its_own_instance_folder(app: Flask, tmp_path: Path) -> None:
+    assert Path(app.instance_path) == tmp_path / "instance"
