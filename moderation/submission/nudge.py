@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.messages import Message, label_names, text
+from moderation.messages import DEFAULT_LANGUAGE, Message, label_names, text
 from moderation.sentences import Span
 from moderation.submission.pipeline import ModerationPipeline
 from moderation.submission.worst import RULE_PREFIX, worst_sentence
@@ -29,9 +29,8 @@ class Nudge:
     sentence: str
     span: Span
 
-    @property
-    def message(self) -> str:
-        return text(Message.NUDGE, labels=label_names(self.labels))
+    def message(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return text(Message.NUDGE, language, labels=label_names(self.labels, language))
 
     def as_json(self) -> dict[str, Any]:
         return {"labels": list(self.labels), "sentence": self.sentence, "start": self.span.start, "end": self.span.end}

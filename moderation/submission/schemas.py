@@ -8,8 +8,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import PublicCommentSchema, ReasonSchema
-from moderation.http import JsonBoolean, Text, id_field
-from moderation.messages import Message, text
+from moderation.http import JsonBoolean, Text, id_field, reader_language
+from moderation.messages import Message, retell, text
 from moderation.settings import Settings
 from moderation.state import current_settings
 from moderation.submission.names import name_problem
@@ -97,7 +97,13 @@ class EditSchema(Schema):
 class SubmittedCommentSchema(PublicCommentSchema):
     status = fields.Enum(CommentStatus, by_value=True)
     reasons = fields.List(fields.Nested(ReasonSchema))
-    message = fields.Method("_message")
+    message = fields.Method(
+        "_message",
+        metadata={
+            "type": "string",
+            "description": "What the reader is told, in the language of Accept-Language (de or en; German otherwise).",
+        },
+    )
     edit_token = fields.String(
         allow_none=True,
         metadata={"description": "Send as 'Authorization: Bearer <edit_token>' to edit or delete this comment."},
@@ -112,9 +118,10 @@ class SubmittedCommentSchema(PublicCommentSchema):
         return min(comment.depth, current_settings().thread_max_depth)
 
     def _message(self, comment: StoredComment) -> str:
+        """What the reader is told, in the language they asked for (the German text is what was stored)."""
         if comment.reasons:
-            return str(comment.reasons[0]["message"])
-        return text(Message.PUBLISHED)
+            return retell(comment.reasons[0], reader_language())[0]
+        return text(Message.PUBLISHED, reader_language())
 
 
 def document_limits(spec: dict[str, Any], *, settings: Settings) -> dict[str, Any]:

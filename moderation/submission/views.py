@@ -13,7 +13,8 @@ from flask import Response, request
 from moderation.comments.statements import Statement
 from moderation.errors import problem_response
 from moderation.extensions import current_session, limiter
-from moderation.http import Blueprint, ProblemSchema
+from moderation.http import Blueprint, ProblemSchema, reader_language
+from moderation.messages import retell
 from moderation.state import current_settings
 from moderation.submission.appeals import appeal, statement_of_reasons
 from moderation.submission.own import Change, delete_comment, edit_comment
@@ -39,7 +40,7 @@ def _rejected(result: SubmissionResult) -> Response:
         422,
         title="Comment rejected",
         slug="comment-rejected",
-        detail=str(reasons[0]["message"]),
+        detail=retell(reasons[0], reader_language())[0],
         extra={"comment_id": result.comment.id, "reasons": reasons},
     )
 
@@ -50,7 +51,7 @@ def _nudged(result: SubmissionResult) -> Response:
         422,
         title="Please revise your comment",
         slug="comment-nudge",
-        detail=result.nudge.message,
+        detail=result.nudge.message(reader_language()),
         extra={"nudge": result.nudge.as_json()},
     )
 

@@ -40,6 +40,14 @@ def test_toxic_first_submission_is_nudged_with_the_sentence(client: FlaskClient,
     assert count(session) == 0
 
 
+def test_the_nudge_speaks_the_readers_language(client: FlaskClient, session: Any) -> None:
+    make_article(session)
+    response = client.post(URL, json={"author_name": "A", "body": BODY}, headers={"Accept-Language": "en"})
+    assert response.json["detail"] == (
+        "This sentence may break our discussion rules (insult, toxic language). Would you like to rephrase it?"
+    )
+
+
 def test_revised_text_is_published_and_acknowledged_text_is_held(client: FlaskClient, session: Any) -> None:
     make_article(session)
     revised = client.post(URL, json={"author_name": "A", "body": "Guter Punkt. Ich sehe es anders."})

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from moderation.audit.models import AuditEntry
 from moderation.comments.models import Comment, CommentStatus
+from moderation.messages import Message, label_name, retell, text
 from moderation.webhooks.models import OutboxEvent
 from tests.factories import ARTICLE_ID, make_article, make_comment
 from tests.helpers import post_comment
@@ -63,6 +64,32 @@ def test_toxic_comment_is_rejected_with_422_problem_naming_the_label(client: Fla
     assert "Diskussionsregeln" in problem["detail"]
     stored = session.get(Comment, problem["comment_id"])
     assert stored.status is CommentStatus.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "language"),
+    [(None, "de"), ("en", "en"), ("en-GB,en;q=0.9,de;q=0.5", "en"), ("de-AT", "de"), ("fr", "de")],
+)
+def test_the_reader_is_told_the_outcome_in_the_language_asked_for(
+    client: FlaskClient, session: Any, accept_language: str | None, language: str
+) -> None:
+    """The widget asks in the language it shows; the German text stays what is stored."""
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    cases = [
+        ("Danke für den gründlichen Bericht.", text(Message.PUBLISHED, language)),
+        ("Das ist ziemlich dumm argumentiert.", text(Message.HELD, language)),
+        (
+            "Du Giftzwerg hast keine Ahnung.",
+            text(Message.REJECTED_TOXICITY, language, label=label_name("insult", language)),
+        ),
+        ("Lies https://sputniknews.com/x", text(Message.REJECTED_SANCTIONED, language)),
+    ]
+    for body, told in cases:
+        response = client.post(URL, json={"author_name": "Anna", "body": body}, headers=headers)
+        answer = response.json["detail"] if response.status_code == 422 else response.json["message"]
+        assert answer == told, body
+        stored = session.get(Comment, response.json.get("id") or response.json["comment_id"])
+        assert all(retell(reason, "de") == (reason["message"], "de") for reason in stored.reasons)  # German kept
 
 
 def test_sanctioned_domain_link_is_rejected_without_scoring(client: FlaskClient, session: Any, app: Any) -> None:

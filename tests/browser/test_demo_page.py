@@ -417,8 +417,9 @@ def test_the_widget_in_english(page: Any, demo_url: str, session: Any) -> None:
     widget.screenshot(path=str(SCREENSHOTS / "widget-en.png"))
     widget.get_by_label("Comment", exact=True).fill("Du Giftzwerg")
     widget.get_by_role("button", name="Post comment").click()
+    # the server's specific reason, in the language the widget asked for (the stored text stays German)
     expect(widget.locator(".kommentare-compose [role=status]")).to_have_text(
-        "Your comment breaks our discussion rules and cannot be published."
+        "Your comment breaks our discussion rules (insult)."
     )
 
 

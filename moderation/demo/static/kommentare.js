@@ -134,6 +134,9 @@
   const number = (n) => n.toLocaleString(LOCALE);
   /** Server texts are German: shown as they are in German, replaced by the widget's own words in English. */
   const serverText = (text, fallback) => (LANG === "de" && text ? text : fallback);
+  /** The moderation outcome's words come in the widget's language (it asks with Accept-Language), so an English
+   *  reader learns the specific reason too; the widget's own words only when the server sent none. */
+  const outcomeText = (text, fallback) => text || fallback;
 
   /** This browser's memory: edit tokens of the reader's own comments and their votes, per article. */
   const memory = (() => {
@@ -207,6 +210,7 @@
       ...rest,
       headers: {
         Accept: "application/json",
+        "Accept-Language": LANG,
         ...(options.body ? { "Content-Type": "application/json" } : {}),
         ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
       },
@@ -358,21 +362,21 @@
       }
       const confirmHint = payload.notify_replies ? ` ${WORDS.notifyConfirm}` : "";
       if (code === 201) {
-        const message = serverText(data.message, WORDS.published);
+        const message = outcomeText(data.message, WORDS.published);
         say(message + confirmHint, "success");
         setCount(state.total + 1);
         const node = insertComment({ ...data, depth: data.depth ?? (parent ? parent.depth + 1 : 0), replies: [] }, parent);
         if (parent) { announce(message); onCancel?.(); node.focus(); }
       } else if (code === 202) {
-        say(serverText(data.message, WORDS.held) + confirmHint, "info");
+        say(outcomeText(data.message, WORDS.held) + confirmHint, "info");
       } else if (code === 422 && data.nudge) {
         nudgedText = payload.body;
         submit.textContent = WORDS.sendAnyway;
-        say(`${serverText(data.detail, WORDS.rejected)} „${data.nudge.sentence}“`, "warning");
+        say(`${outcomeText(data.detail, WORDS.rejected)} „${data.nudge.sentence}“`, "warning");
         textarea.focus();
         textarea.setSelectionRange(data.nudge.start, data.nudge.end);
       } else if (code === 422) {
-        say(serverText(data.detail, WORDS.rejected), "error");
+        say(outcomeText(data.detail, WORDS.rejected), "error");
         textarea.focus();
       } else {
         failure(code, data, say, showErrors);
