@@ -13,12 +13,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from moderation.fieldcodes import codes_for
+from moderation.messages import DEFAULT_LANGUAGE, LANGUAGES, Message, text
 
 PROBLEM_MIMETYPE = "application/problem+json"
 PROBLEM_BASE = "urn:kommentare:problem:"
@@ -28,19 +29,33 @@ FieldErrors = dict[str, list[str]]
 
 
 class DomainError(Exception):
-    """Base for expected failures of a use case; subclasses set the status, slug and title."""
+    """Base for expected failures of a use case; subclasses set the status, slug and title. A refusal a reader
+    meets gives a catalogue ``Message`` (and its ``params``) as ``detail``: ``detail`` is then its German text
+    (logs, the CLI) and the response tells it in the language the reader asked for (``detail_in``)."""
 
     status = 400
     slug = "bad-request"
     title = "Bad request"
 
     def __init__(
-        self, detail: str, *, errors: FieldErrors | None = None, extra: Mapping[str, Any] | None = None
+        self,
+        detail: str | Message,
+        *,
+        errors: FieldErrors | None = None,
+        extra: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        self.reader_message = detail if isinstance(detail, Message) else None
+        self.params = dict(params or {})
+        self.detail = text(detail, DEFAULT_LANGUAGE, **self.params) if isinstance(detail, Message) else detail
+        super().__init__(self.detail)
         self.errors = errors
         self.extra = dict(extra or {})
+
+    def detail_in(self, language: str) -> str:
+        if self.reader_message is None:
+            return self.detail
+        return text(self.reader_message, language, **self.params)
 
 
 class NotFound(DomainError):
@@ -141,12 +156,20 @@ def domain_error_to_problem(error: DomainError) -> Response:
     return problem_response(
         error.status,
         title=error.title,
-        detail=error.detail,
+        detail=error.detail_in(reader_language()),
         slug=error.slug,
         errors=error.errors,
         headers=headers,
         extra=error.extra,
     )
+
+
+def reader_language() -> str:
+    """The language the reader asked for with ``Accept-Language`` (the widget sends the one it shows), among the
+    catalogue's; German without a request or a match. Only reader-facing words (catalogue messages) follow it."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 #: Seconds a client should wait before retrying while the database is unreachable.

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import flask_smorest
-from flask import Response, has_request_context, request
+from flask import Response, request
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, UnsupportedMediaType
@@ -16,20 +16,11 @@ from werkzeug.routing import IntegerConverter, Map
 
 from moderation.errors import http_exception_to_problem
 from moderation.fieldcodes import FieldCode
-from moderation.messages import DEFAULT_LANGUAGE, LANGUAGES
 from moderation.openapi import ErrorResponsesPlugin, problem_content
 
 #: Characters no comment needs and PostgreSQL or browsers choke on: NUL/C0 controls (except tab, newline, CR),
 #: lone UTF-16 surrogates (valid JSON escapes, invalid Unicode), and non-characters.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def reader_language() -> str:
-    """The language the reader asked for with ``Accept-Language`` (the widget sends the one it shows), among the
-    catalogue's; German without a request or a match. Only the moderation outcome's words follow it."""
-    if not has_request_context():
-        return DEFAULT_LANGUAGE
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 #: Largest id a column of type INTEGER holds on every backend: bigger ids are invalid input, not a database error.

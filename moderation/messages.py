@@ -32,6 +32,17 @@ class Message(enum.StrEnum):
     NUDGE = "nudge"
     IMPORTED = "imported"
     APPEALED = "appealed"
+    #: Refusals a reader meets (problem details): the API tells them in the language asked for.
+    BANNED = "banned"
+    BANNED_UNTIL = "banned_until"
+    LOGIN_REQUIRED = "login_required"
+    NOT_YOUR_COMMENT = "not_your_comment"
+    NOT_EDITABLE = "not_editable"
+    EDIT_WINDOW_CLOSED = "edit_window_closed"
+    ALREADY_APPEALED = "already_appealed"
+    NOT_APPEALABLE = "not_appealable"
+    LINK_OF_ANOTHER_COMMENT = "link_of_another_comment"
+    LINK_INVALID = "link_invalid"
 
 
 _CATALOGUE: dict[str, dict[Message, str]] = {
@@ -67,6 +78,16 @@ _CATALOGUE: dict[str, dict[Message, str]] = {
             "Ihr Kommentar wurde mit seinem Status aus dem früheren Kommentarsystem übernommen ({source})."
         ),
         Message.APPEALED: "Einspruch der Autorin oder des Autors",
+        Message.BANNED: "Ihr Konto ist für Kommentare gesperrt.",
+        Message.BANNED_UNTIL: "Ihr Konto ist bis {until} Uhr (UTC) für Kommentare gesperrt.",
+        Message.LOGIN_REQUIRED: "Bitte melden Sie sich an, um diesen Artikel zu kommentieren.",
+        Message.NOT_YOUR_COMMENT: "Sie können nur Ihre eigenen Kommentare ändern.",
+        Message.NOT_EDITABLE: "Dieser Kommentar kann nicht mehr geändert werden.",
+        Message.EDIT_WINDOW_CLOSED: "Kommentare können nur in den ersten {minutes} Minuten geändert werden.",
+        Message.ALREADY_APPEALED: "Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt.",
+        Message.NOT_APPEALABLE: "Einspruch ist nur gegen abgelehnte Kommentare möglich.",
+        Message.LINK_OF_ANOTHER_COMMENT: "Dieser Link gehört zu einem anderen Kommentar.",
+        Message.LINK_INVALID: "Dieser Link ist ungültig oder nicht mehr gültig.",
     },
     "en": {
         Message.PUBLISHED: "Your comment has been published.",
@@ -93,6 +114,16 @@ _CATALOGUE: dict[str, dict[Message, str]] = {
         Message.NUDGE: "This sentence may break our discussion rules ({labels}). Would you like to rephrase it?",
         Message.IMPORTED: "Your comment was carried over with its status from the previous comment system ({source}).",
         Message.APPEALED: "The author's appeal",
+        Message.BANNED: "Your account is blocked from commenting.",
+        Message.BANNED_UNTIL: "Your account is blocked from commenting until {until} (UTC).",
+        Message.LOGIN_REQUIRED: "Please sign in to comment on this article.",
+        Message.NOT_YOUR_COMMENT: "You can only change your own comments.",
+        Message.NOT_EDITABLE: "This comment can no longer be changed.",
+        Message.EDIT_WINDOW_CLOSED: "Comments can only be changed in their first {minutes} minutes.",
+        Message.ALREADY_APPEALED: "You have already appealed this decision.",
+        Message.NOT_APPEALABLE: "Only rejected comments can be appealed.",
+        Message.LINK_OF_ANOTHER_COMMENT: "This link belongs to another comment.",
+        Message.LINK_INVALID: "This link is invalid or has expired.",
     },
 }
 

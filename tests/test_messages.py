@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from moderation.errors import DomainError
 from moderation.messages import _CATALOGUE, LANGUAGES, Message, label_name, retell, text, told
 from moderation.verdicts import Reason, ReasonCode
 
@@ -72,3 +73,11 @@ def test_the_english_retelling_names_the_label_in_english() -> None:
 )
 def test_a_reason_that_cannot_be_retold_keeps_its_stored_german_text(stored: dict[str, str]) -> None:
     assert retell(stored, "en") == ("Alter Text.", "de")
+
+
+def test_a_refusal_is_german_by_default_and_told_in_the_language_asked_for() -> None:
+    refusal = DomainError(Message.EDIT_WINDOW_CLOSED, params={"minutes": "5"})
+    assert str(refusal) == refusal.detail == "Kommentare können nur in den ersten 5 Minuten geändert werden."
+    assert refusal.detail_in("en") == "Comments can only be changed in their first 5 minutes."
+    assert refusal.detail_in("fr") == refusal.detail
+    assert DomainError("An API client's mistake.").detail_in("en") == "An API client's mistake."

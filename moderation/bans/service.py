@@ -24,6 +24,7 @@ from moderation.campaigns.models import Fingerprint
 from moderation.comments.models import Comment, CommentStatus
 from moderation.comments.service import get_comment
 from moderation.errors import Forbidden, InvalidInput, NotFound
+from moderation.messages import Message
 from moderation.queue.service import Decision, DecisionAction, apply_decision
 from moderation.readers.models import Reader
 from moderation.types import utcnow
@@ -110,12 +111,13 @@ _UNLIFTED = (
 
 
 def refuse_if_banned(session: Session, subjects: list[str], now: datetime) -> None:
-    """``Banned`` (403, German for the reader) when any subject has an active ban; nothing else happens."""
+    """``Banned`` (403, in the reader's language) when any subject has an active ban; nothing else happens."""
     ban = active_ban(session, subjects, now)
     if ban is not None:
-        when = f" bis {ban.until:%d.%m.%Y %H:%M} Uhr (UTC)" if ban.until else ""
-        until = ban.until.isoformat() if ban.until else None
-        raise Banned(f"Ihr Konto ist{when} für Kommentare gesperrt.", extra={"until": until})
+        extra = {"until": ban.until.isoformat() if ban.until else None}
+        if ban.until is None:
+            raise Banned(Message.BANNED, extra=extra)
+        raise Banned(Message.BANNED_UNTIL, params={"until": f"{ban.until:%Y-%m-%d %H:%M}"}, extra=extra)
 
 
 def ban_reader(*, session: Session, reader: str, ban_input: BanInput, moderator: str) -> Ban:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from moderation.comments.models import Comment, CommentStatus
 from moderation.errors import NotFound
+from moderation.messages import Message
 from moderation.notifications.config import MailConfig
 from moderation.notifications.models import MailKind, MailMessage, MailRecipient, ReplySubscription
 from moderation.readers.models import Reader
@@ -173,7 +174,7 @@ def language_of_token(*, session: Session, token: str) -> str:
 def _by_token(session: Session, token: str) -> MailRecipient:
     recipient: MailRecipient | None = session.scalar(select(MailRecipient).where(MailRecipient.token == token))
     if recipient is None:
-        raise UnknownMailToken("Dieser Link ist ungültig oder nicht mehr gültig.")
+        raise UnknownMailToken(Message.LINK_INVALID)
     return recipient
 
 

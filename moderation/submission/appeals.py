@@ -88,15 +88,15 @@ def _mailed_comment(session: Session, token: str, comment_id: int) -> tuple[Comm
     comment = get_comment(session, comment_id)
     address, language = address_of_token(session=session, token=token)
     if address != author_address(session, comment):
-        raise NotYourComment("Dieser Link gehört zu einem anderen Kommentar.")
+        raise NotYourComment(Message.LINK_OF_ANOTHER_COMMENT)
     return comment, language
 
 
 def _appeal(session: Session, comment: Comment, note: str | None) -> Statement:
     if comment.appealed_at is not None:
-        raise AlreadyAppealed("Gegen diese Entscheidung haben Sie bereits Einspruch eingelegt.")
+        raise AlreadyAppealed(Message.ALREADY_APPEALED)
     if comment.status is not CommentStatus.REJECTED:
-        raise NotAppealable("Einspruch ist nur gegen abgelehnte Kommentare möglich.")
+        raise NotAppealable(Message.NOT_APPEALABLE)
     now = utcnow()
     comment.appealed_at, comment.appeal_note, comment.appeal_excluded = now, note, comment.moderated_by
     comment.status = CommentStatus.PENDING

@@ -26,7 +26,7 @@ class GuestsNotAllowed(Unauthorized):
 def refuse_guest(article: Article, *, guest: bool, default: GuestMode) -> None:
     """``GuestsNotAllowed`` for a guest on a story (or site) that takes signed-in readers only."""
     if guest and article.guest_mode(default) is GuestMode.OFF:
-        raise GuestsNotAllowed("Bitte melden Sie sich an, um diesen Artikel zu kommentieren.")
+        raise GuestsNotAllowed(Message.LOGIN_REQUIRED)
 
 
 def with_article_mode(verdict: Verdict, article: Article, *, guest: bool, guests_default: GuestMode) -> Verdict:

@@ -22,6 +22,7 @@ from moderation.bans.service import refuse_if_banned, subjects_of
 from moderation.comments.models import Comment, CommentStatus, CommentVersion
 from moderation.comments.service import EVENT_FOR_STATUS, announce, apply_verdict, audit_comment, get_comment
 from moderation.errors import Conflict, Forbidden
+from moderation.messages import Message
 from moderation.readers.service import bearer_token, identify
 from moderation.submission.credentials import comment_of, is_edit_token
 from moderation.submission.modes import with_article_mode
@@ -95,25 +96,25 @@ def delete_comment(*, session: Session, runtime: SubmissionRuntime, comment_id: 
 
 
 def _own(session: Session, runtime: SubmissionRuntime, comment_id: int, change: Change) -> Comment:
-    """The comment, if the caller wrote it and may still change it; else the refusal, in German for the reader."""
+    """The comment, if the caller wrote it and may still change it; else the refusal, in the reader's words."""
     comment = get_comment(session, comment_id)
     require_author(session, runtime, comment, change.authorization)
     if comment.status not in EDITABLE:
-        raise NotEditable("Dieser Kommentar kann nicht mehr geändert werden.")
+        raise NotEditable(Message.NOT_EDITABLE)
     refuse_if_banned(session, subjects_of(comment, secret=runtime.policy.secret_key), change.now)
     window = timedelta(seconds=runtime.policy.edit_window_seconds)
     if change.now > comment.created_at + window:
         minutes = max(1, runtime.policy.edit_window_seconds // 60)
-        raise EditWindowClosed(f"Kommentare können nur in den ersten {minutes} Minuten geändert werden.")
+        raise EditWindowClosed(Message.EDIT_WINDOW_CLOSED, params={"minutes": str(minutes)})
     return comment
 
 
 def require_author(session: Session, runtime: SubmissionRuntime, comment: Comment, authorization: str | None) -> None:
-    """``NotYourComment`` (403, German) unless the caller holds the comment's edit token or is its signed-in
+    """``NotYourComment`` (403) unless the caller holds the comment's edit token or is its signed-in
     author (the edit token itself never expires; the edit window is checked by the caller where it applies)."""
     token = bearer_token(authorization)
     if token is None:
-        raise NotYourComment("Sie können nur Ihre eigenen Kommentare ändern.")
+        raise NotYourComment(Message.NOT_YOUR_COMMENT)
     if is_edit_token(token):
         mine = comment_of(runtime.policy.secret_key, token) == comment.id
     else:
@@ -122,7 +123,7 @@ def require_author(session: Session, runtime: SubmissionRuntime, comment: Commen
             and identify(session=session, token=token, config=runtime.sso).id == comment.reader_id
         )
     if not mine:
-        raise NotYourComment("Sie können nur Ihre eigenen Kommentare ändern.")
+        raise NotYourComment(Message.NOT_YOUR_COMMENT)
 
 
 def _keep_version(session: Session, comment: Comment, now: datetime) -> CommentStatus:

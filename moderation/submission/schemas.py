@@ -8,7 +8,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from moderation.comments.models import CommentStatus
 from moderation.comments.schemas import PublicCommentSchema, ReasonSchema
-from moderation.http import JsonBoolean, Text, id_field, reader_language
+from moderation.errors import reader_language
+from moderation.http import JsonBoolean, Text, id_field
 from moderation.messages import Message, retell, text
 from moderation.settings import Settings
 from moderation.state import current_settings

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from flask import Response, request
 
 from moderation.comments.statements import Statement
-from moderation.errors import problem_response
+from moderation.errors import problem_response, reader_language
 from moderation.extensions import current_session, limiter
-from moderation.http import Blueprint, ProblemSchema, reader_language
+from moderation.http import Blueprint, ProblemSchema
 from moderation.messages import retell
 from moderation.state import current_settings
 from moderation.submission.appeals import appeal, statement_of_reasons

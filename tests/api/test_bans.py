@@ -1,10 +1,11 @@
-"""Bans and suspensions: a banned reader's or guest's post is refused (403, German), nothing stored; their
-queued comments can go in one go, audited per comment; suspensions end by themselves; bans can be lifted."""
+"""Bans and suspensions: a banned reader's or guest's post is refused (403, in the reader's language), nothing
+stored; their queued comments can go in one go, audited per comment; suspensions end by themselves; bans can be
+lifted."""
 
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
@@ -94,7 +95,13 @@ def test_a_suspension_ends_by_itself_and_says_until_when(client: FlaskClient, se
         == 201
     )
     refused = as_reader(client, "Während der Sperre.")
-    assert refused.status_code == 403 and " bis " in refused.json["detail"] and refused.json["until"]
+    assert refused.status_code == 403 and refused.json["until"]
+    when = f"{datetime.fromisoformat(refused.json['until']):%Y-%m-%d %H:%M}"
+    assert refused.json["detail"] == f"Ihr Konto ist bis {when} Uhr (UTC) für Kommentare gesperrt."
+    english = client.post(
+        comments_url(), json={"body": "During the ban."}, headers={**reader(), "Accept-Language": "en"}
+    )
+    assert english.json["detail"] == f"Your account is blocked from commenting until {when} (UTC)."
     ban = session.scalars(select(Ban)).one()
     ban.until = utcnow() - timedelta(seconds=1)
     session.commit()

@@ -169,7 +169,9 @@ def test_no_credential_or_another_comments_token_is_403(client: FlaskClient, tok
     assert client.patch(url, json={"body": "Neu."}, headers=bearer(forged)).status_code == 403
 
 
-def test_after_the_window_edits_and_deletes_are_403_in_german(client: FlaskClient, session: Any, token: str) -> None:
+def test_after_the_window_edits_and_deletes_are_403_in_the_readers_language(
+    client: FlaskClient, session: Any, token: str
+) -> None:
     posted = post_comment(client, "Danke für den Bericht.")
     session.get(Comment, posted.json["id"]).created_at -= timedelta(seconds=301)
     session.commit()
@@ -177,6 +179,10 @@ def test_after_the_window_edits_and_deletes_are_403_in_german(client: FlaskClien
     late = client.patch(url, json={"body": "Zu spät."}, headers=headers)
     assert late.status_code == 403 and "ersten 5 Minuten" in late.json["detail"]
     assert client.delete(url, headers=headers).status_code == 403
+    english = client.patch(url, json={"body": "Too late."}, headers={**headers, "Accept-Language": "en"})
+    assert english.json["detail"] == "Comments can only be changed in their first 5 minutes."
+    other = client.patch(url, json={"body": "Neu."}, headers={"Accept-Language": "en-GB"})
+    assert other.json["detail"] == "You can only change your own comments."
 
 
 def test_a_bad_edit_body_is_a_field_error_and_changes_nothing(client: FlaskClient, session: Any, token: str) -> None:

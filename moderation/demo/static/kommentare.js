@@ -132,10 +132,8 @@
   }[LANG];
   const fmt = (text, ...values) => text.replace(/\{(\d)\}/g, (_, i) => String(values[Number(i)]));
   const number = (n) => n.toLocaleString(LOCALE);
-  /** Server texts are German: shown as they are in German, replaced by the widget's own words in English. */
-  const serverText = (text, fallback) => (LANG === "de" && text ? text : fallback);
-  /** The moderation outcome's words come in the widget's language (it asks with Accept-Language), so an English
-   *  reader learns the specific reason too; the widget's own words only when the server sent none. */
+  /** The server's words for an outcome or a refusal come in the widget's language (it asks with Accept-Language),
+   *  so an English reader learns the specific reason too; the widget's own words only when the server sent none. */
   const outcomeText = (text, fallback) => text || fallback;
 
   /** This browser's memory: edit tokens of the reader's own comments and their votes, per article. */
@@ -389,7 +387,7 @@
   function failure(code, data, say, showErrors) {
     if (code === 400 && data.error_codes) showErrors(data.error_codes);
     else if (code === 401 && String(data.type || "").endsWith("login-required")) say(WORDS.loginRequired, "error");
-    else if (code === 403 && String(data.type || "").endsWith("banned")) say(serverText(data.detail, WORDS.banned), "error");
+    else if (code === 403 && String(data.type || "").endsWith("banned")) say(outcomeText(data.detail, WORDS.banned), "error");
     else if (code === 403) say(WORDS.tooLate, "error");
     else if (code === 429) say(WORDS.rateLimited, "error");
     else if (code === 409) say(WORDS.closed, "error");
