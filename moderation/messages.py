@@ -153,9 +153,9 @@ LANGUAGES = tuple(_CATALOGUE)
 
 
 def text(key: Message, language: str = DEFAULT_LANGUAGE, **params: str) -> str:
-    """The message in ``language`` (German when the language is not in the catalogue), placeholders filled."""
-    catalogue = _CATALOGUE.get(language, _CATALOGUE[DEFAULT_LANGUAGE])
-    return catalogue[key].format(**params) if params else catalogue[key]
+    """The message in ``language`` (German when the language is not in the catalogue), placeholders filled (a
+    missing one is a ``KeyError``; parameters the message has no placeholder for are ignored)."""
+    return _CATALOGUE.get(language, _CATALOGUE[DEFAULT_LANGUAGE])[key].format(**params)
 
 
 def label_name(label: str, language: str = DEFAULT_LANGUAGE) -> str:
@@ -170,8 +170,7 @@ def label_names(labels: Iterable[str], language: str = DEFAULT_LANGUAGE) -> str:
 def told(key: Message, language: str = DEFAULT_LANGUAGE, *, label: str | None = None, **params: str) -> str:
     """A reason's message: ``label`` (a model label's id) in this language's words, other parameters as they are
     (a message without that placeholder ignores them)."""
-    words = {**params, **({"label": label_name(label, language)} if label else {})}
-    return _CATALOGUE.get(language, _CATALOGUE[DEFAULT_LANGUAGE])[key].format(**words)
+    return text(key, language, **params, **({"label": label_name(label, language)} if label else {}))
 
 
 def retell(reason: Mapping[str, Any], language: str) -> tuple[str, str]:

@@ -38,8 +38,7 @@ class Settings:
     """Service configuration. Field ``foo_bar`` is read from ``KOMMENTARE_FOO_BAR``."""
 
     database_url: str = "sqlite:///kommentare.db"
-    #: ``production`` (the default) refuses to start without a real ``SECRET_KEY``; ``make`` targets set
-    #: ``development``.
+    #: ``production`` (the default) refuses to start without a real ``SECRET_KEY``; ``make`` sets ``development``.
     environment: str = "production"
     secret_key: str = DEVELOPMENT_SECRET
     # Comment content limits.
@@ -112,8 +111,7 @@ class Settings:
     share_models: bool = True
     #: Deadline for a score; a comment that misses it is held (model_timeout) and re-scored in the background.
     model_timeout_seconds: float = 2.0
-    #: A candidate site head (``flask models candidates``) run in shadow mode: its score is recorded with each
-    #: comment's audit entry beside the enforced decision, never enforced.
+    #: A candidate site head (``flask models candidates``) in shadow mode: scored into each audit entry, not enforced.
     toxicity_shadow_candidate: str = ""
     #: Where `flask models pull` puts published models (default: <instance folder>/models).
     model_dir: str = ""

@@ -115,6 +115,10 @@ class Reason:
         message = told(key, label=label, **params)
         return cls(code, message, label, rule_id, score, key, tuple(sorted(params.items())))
 
+    def saying(self, key: Message) -> Reason:
+        """The same reason (code, label, rule, score) telling the reader another catalogue message."""
+        return Reason.told(self.code, key, label=self.label, rule_id=self.rule_id, score=self.score)
+
     def as_json(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if v is not None and k != "message_params"}
         data["code"] = str(self.code)  # the plain value, for JSON columns and responses

@@ -123,10 +123,7 @@ def with_trusted_relief(verdict: Verdict, record: Record, rules: TrustRules, *, 
     if not trusted or verdict.action is not Action.HOLD or not all(_low_model_score(r, rules) for r in verdict.reasons):
         return verdict
     flag = Reason.told(ReasonCode.TRUSTED_READER, Message.PUBLISHED)
-    relieved = tuple(
-        dataclasses.replace(reason, message=flag.message, message_key=flag.message_key, message_params=())
-        for reason in verdict.reasons
-    )
+    relieved = tuple(reason.saying(Message.PUBLISHED) for reason in verdict.reasons)
     return dataclasses.replace(verdict, action=Action.FLAG, reasons=(flag, *relieved))
 
 
